@@ -51,6 +51,26 @@ export function applyHeaders(target: RequestHeaders, init: HeadersInit | undefin
   return target;
 }
 
+/**
+ * The session's default headers as a plain-looking object that lower-cases names and checks values on
+ * every write, so `s.headers['Authorization'] = …` is treated like `authorization` everywhere (merging,
+ * redaction, stripping on cross-origin redirects) and CR/LF can never get in.
+ */
+export function headerBag(initial: RequestHeaders): RequestHeaders {
+  const key = (p: string | symbol) => (typeof p === 'string' ? p.toLowerCase() : p);
+  return new Proxy(initial, {
+    get: (target, p) => Reflect.get(target, key(p)),
+    has: (target, p) => Reflect.has(target, key(p)),
+    deleteProperty: (target, p) => Reflect.deleteProperty(target, key(p)),
+    set: (target, p, value: HeaderValue) => {
+      if (typeof p !== 'string') return false;
+      applyHeaders(target, { [p]: value });
+      return true;
+    },
+    defineProperty: () => false,
+  });
+}
+
 /** Case-insensitive lookup in request headers. */
 export function headerValue(headers: RequestHeaders, name: string): string | undefined {
   const v = headers[name.toLowerCase()];
@@ -69,14 +89,19 @@ export class Headers implements Iterable<[string, string]> {
     this.#fields = fields;
   }
 
+  #field(name: string): string | string[] | undefined {
+    const key = name.toLowerCase();
+    return Object.hasOwn(this.#fields, key) ? this.#fields[key] : undefined;
+  }
+
   get(name: string): string | null {
-    const v = this.#fields[name.toLowerCase()];
+    const v = this.#field(name);
     if (v === undefined) return null;
     return Array.isArray(v) ? v.join(', ') : v;
   }
 
   getAll(name: string): string[] {
-    const v = this.#fields[name.toLowerCase()];
+    const v = this.#field(name);
     if (v === undefined) return [];
     return Array.isArray(v) ? [...v] : [v];
   }
@@ -86,7 +111,7 @@ export class Headers implements Iterable<[string, string]> {
   }
 
   has(name: string): boolean {
-    return this.#fields[name.toLowerCase()] !== undefined;
+    return this.#field(name) !== undefined;
   }
 
   *entries(): IterableIterator<[string, string]> {

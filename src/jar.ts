@@ -1,1 +1,1 @@
-export { CookieJar } from './simple-jar.js';
+export { CookieJar } from './cookies/index.js';

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { HTTPError, SessioError } from './errors.js';
+import { HTTPError, SessioError, safeUrl } from './errors.js';
+import { redactText } from './redact.js';
 import type { Headers } from './headers.js';
 import type { SentRequest } from './request.js';
 
@@ -84,6 +85,7 @@ export class Response implements Hop {
     if (this.#bytes) return this.#bytes;
     const stream = this.#stream;
     if (!stream) return (this.#bytes = new Uint8Array(0));
+    if (stream.errored) throw stream.errored;
     if (stream.readableEnded || stream.destroyed) {
       throw new SessioError('The response stream was already consumed or cancelled', { code: 'ERR_BODY_USED', url: this.url });
     }
@@ -105,8 +107,8 @@ export class Response implements Hop {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      const excerpt = text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
-      throw new SessioError(`Response of ${this.request.method} ${this.url} (status ${this.status}, ${this.headers.get('content-type') ?? 'no content-type'}) is not JSON: ${JSON.stringify(excerpt)}`,
+      const excerpt = redactText(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text);
+      throw new SessioError(`Response of ${this.request.method} ${safeUrl(this.url)} (status ${this.status}, ${this.headers.get('content-type') ?? 'no content-type'}) is not JSON: ${JSON.stringify(excerpt)}`,
         { code: 'ERR_JSON', method: this.request.method, url: this.url, cause: err });
     }
   }
@@ -120,7 +122,7 @@ export class Response implements Hop {
   raiseForStatus(): this {
     if (this.status >= 400) {
       const text = this.peekText().replace(/\s+/g, ' ').trim();
-      throw new HTTPError(this, this.request.method, text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text);
+      throw new HTTPError(this, this.request.method, redactText(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text));
     }
     return this;
   }

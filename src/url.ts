@@ -13,10 +13,7 @@ const ABSOLUTE = /^[a-zA-Z][a-zA-Z\d+\-.]*:/;
 export function resolveUrl(input: string | URL, baseUrl: string | URL | undefined): URL {
   if (input instanceof URL) return new URL(input.href);
   let href = input;
-  if (!ABSOLUTE.test(input) && baseUrl !== undefined) {
-    const base = String(baseUrl).replace(/\/+$/, '');
-    href = input === '' ? base : `${base}/${input.replace(/^\/+/, '')}`;
-  }
+  if (!ABSOLUTE.test(input) && baseUrl !== undefined) href = joinBase(String(baseUrl), input);
   let url: URL;
   try {
     url = new URL(href);
@@ -26,6 +23,20 @@ export function resolveUrl(input: string | URL, baseUrl: string | URL | undefine
   }
   checkScheme(url, href);
   return url;
+}
+
+/** `http://h/api?v=1` + `/users?x=2` → `http://h/api/users?v=1&x=2`: the base's query is kept. */
+function joinBase(baseUrl: string, input: string): string {
+  const cut = baseUrl.search(/[?#]/);
+  const base = (cut < 0 ? baseUrl : baseUrl.slice(0, cut)).replace(/\/+$/, '');
+  const baseQuery = cut < 0 ? '' : baseUrl.slice(cut).replace(/#.*$/, '').slice(1);
+  let href = input === '' ? base : `${base}/${input.replace(/^\/+/, '')}`;
+  if (baseQuery) {
+    const hash = href.indexOf('#');
+    const [path, fragment] = hash < 0 ? [href, ''] : [href.slice(0, hash), href.slice(hash)];
+    href = `${path}${path.includes('?') ? '&' : '?'}${baseQuery}${fragment}`;
+  }
+  return href;
 }
 
 export function checkScheme(url: URL, input: string = url.href): void {
@@ -67,12 +78,14 @@ export function mergeParams(session: ParamsInit | undefined, request: ParamsInit
   return out;
 }
 
-/** Appends params to the URL's existing query. */
+/**
+ * Appends params to the URL's query without re-encoding what is there already: signed and presigned
+ * URLs must reach the server byte for byte.
+ */
 export function appendParams(url: URL, params: [string, string][]): void {
   if (params.length === 0) return;
-  const search = new URLSearchParams(url.search);
-  for (const [k, v] of params) search.append(k, v);
-  url.search = search.toString();
+  const added = new URLSearchParams(params).toString();
+  url.search = url.search.length > 1 ? `${url.search.slice(1)}&${added}` : added;
 }
 
 /** `scheme://host:port` of a URL, default ports omitted (URL.origin already does). */

@@ -35,9 +35,19 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
   readonly #streaming: boolean;
   readonly #limit: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #mapError: (err: unknown) => Error;
   readonly #onAbort = () => this.#controller?.abort(this.#signal?.reason);
 
-  constructor(opts: { streaming: boolean; limit: number; signal: AbortSignal | undefined; resolve: (r: RawResponse) => void; reject: (err: unknown) => void }) {
+  constructor(opts: {
+    streaming: boolean;
+    limit: number;
+    signal: AbortSignal | undefined;
+    /** Turns undici errors into sessio errors for readers of a streamed body. */
+    mapError: (err: unknown) => Error;
+    resolve: (r: RawResponse) => void;
+    reject: (err: unknown) => void;
+  }) {
+    this.#mapError = opts.mapError;
     this.#streaming = opts.streaming;
     this.#limit = opts.limit;
     this.#signal = opts.signal;
@@ -64,6 +74,9 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
         cb(err);
       },
     });
+    // A body nobody reads must not crash the process when the connection breaks; readers (async
+    // iteration, pipeline) still see the error.
+    stream.on('error', () => {});
     this.#stream = stream;
     this.#settle({ ...this.#head, stream });
   }
@@ -87,7 +100,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Controller, err: Error): void {
     this.#cleanup();
-    if (this.#stream) this.#stream.destroy(err);
+    if (this.#stream) this.#stream.destroy(this.#mapError(err));
     else if (!this.#settled) {
       this.#settled = true;
       this.#reject(err);

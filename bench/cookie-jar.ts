@@ -1,0 +1,231 @@
+// Cookie jar benchmark: sessio's CookieJar against tough-cookie 6 (setCookieSync/getCookieStringSync)
+// in one process, interleaved repetitions, medians. Run: npx tsx bench/cookie-jar.ts [--quick]
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { pathToFileURL } from 'node:url';
+import { CookieJar as ToughJar } from 'tough-cookie';
+import { CookieJar } from '../src/cookies/index.js';
+
+export interface Row {
+  name: string;
+  sessio: number;
+  toughCookie: number;
+  /** toughCookie / sessio: how many times faster (or smaller) sessio is. */
+  ratio: number;
+  unit: string;
+}
+
+interface Corpus {
+  /** [Set-Cookie string, response URL] in ingest order. */
+  sets: [string, URL][];
+  /** Request URLs for lookups, hitting hosts that have cookies. */
+  gets: URL[];
+}
+
+/** Deterministic PRNG so both jars see identical input across runs. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PATHS = ['/', '/api', '/api/v1', '/app', '/static/js', '/account/settings'];
+const TLDS = ['com', 'org', 'co.uk', 'de', 'io'];
+
+export function buildCorpus(cookies: number, domains: number, seed: number): Corpus {
+  const rnd = prng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  const sets: [string, URL][] = [];
+  const perDomain = Math.ceil(cookies / domains);
+  for (let d = 0; d < domains; d++) {
+    const site = `site${d}.${TLDS[d % TLDS.length]}`;
+    for (let k = 0; k < perDomain && sets.length < cookies; k++) {
+      const host = rnd() < 0.5 ? `www.${site}` : site;
+      const path = pick(PATHS);
+      let s = `c${k}_${Math.floor(rnd() * 1e6).toString(36)}=${Math.floor(rnd() * 1e12).toString(36)}-${k}`;
+      if (rnd() < 0.5) s += `; Domain=${site}`;
+      s += `; Path=${path}`;
+      if (rnd() < 0.6) s += `; Max-Age=${3600 + Math.floor(rnd() * 86400)}`;
+      if (rnd() < 0.5) s += '; HttpOnly';
+      if (rnd() < 0.3) s += '; SameSite=Lax';
+      sets.push([s, new URL(`https://${host}${path === '/' ? '/index.html' : path + '/page'}`)]);
+    }
+  }
+  const gets: URL[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const d = Math.floor(rnd() * domains);
+    const site = `site${d}.${TLDS[d % TLDS.length]}`;
+    gets.push(new URL(`https://${rnd() < 0.5 ? 'www.' : ''}${site}${pick(PATHS)}/resource?id=${i}`));
+  }
+  return { sets, gets };
+}
+
+function sessioJar(): CookieJar {
+  // Limits raised so neither jar evicts: tough-cookie has none.
+  return new CookieJar({ maxPerDomain: 100_000, maxTotal: 1_000_000 });
+}
+
+function toughJar(): ToughJar {
+  return new ToughJar();
+}
+
+export function fillSessio(c: Corpus): CookieJar {
+  const jar = sessioJar();
+  for (const [s, u] of c.sets) jar.setCookie(s, u);
+  return jar;
+}
+
+export function fillTough(c: Corpus): ToughJar {
+  const jar = toughJar();
+  for (const [s, u] of c.sets) jar.setCookieSync(s, u);
+  return jar;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** ns per operation of `fn(ops)`, median of interleaved repetitions. */
+function compare(reps: number, sessio: () => number, tough: () => number): [number, number] {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    // Alternate which runs first so warm-up and GC pressure are shared fairly.
+    if (r % 2 === 0) {
+      a.push(sessio());
+      b.push(tough());
+    } else {
+      b.push(tough());
+      a.push(sessio());
+    }
+  }
+  return [median(a), median(b)];
+}
+
+function timeNs(ops: number, fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return ((performance.now() - t0) * 1e6) / ops;
+}
+
+let sink = 0;
+
+function ingestRow(name: string, corpus: Corpus, reps: number): Row {
+  const n = corpus.sets.length;
+  const [s, t] = compare(
+    reps,
+    () => timeNs(n, () => { sink += fillSessio(corpus) ? 1 : 0; }),
+    () => timeNs(n, () => { sink += fillTough(corpus) ? 1 : 0; }),
+  );
+  return row(name, s, t, 'ns/Set-Cookie');
+}
+
+function lookupRow(name: string, corpus: Corpus, reps: number, lookups: number): Row {
+  const sj = fillSessio(corpus);
+  const tj = fillTough(corpus);
+  const urls = corpus.gets;
+  const [s, t] = compare(
+    reps,
+    () => timeNs(lookups, () => { for (let i = 0; i < lookups; i++) sink += sj.getCookieHeader(urls[i % urls.length]!).length; }),
+    () => timeNs(lookups, () => { for (let i = 0; i < lookups; i++) sink += tj.getCookieStringSync(urls[i % urls.length]!).length; }),
+  );
+  return row(name, s, t, 'ns/lookup');
+}
+
+function twoCookieRow(reps: number, lookups: number): Row {
+  const url = new URL('https://api.example.com/orders/42');
+  const sj = sessioJar();
+  const tj = toughJar();
+  for (const s of ['JSESSIONID=0123456789ABCDEF; Path=/; HttpOnly', 'XSRF-TOKEN=abcdef; Path=/']) {
+    sj.setCookie(s, url);
+    tj.setCookieSync(s, url);
+  }
+  const [s, t] = compare(
+    reps,
+    () => timeNs(lookups, () => { for (let i = 0; i < lookups; i++) sink += sj.getCookieHeader(url).length; }),
+    () => timeNs(lookups, () => { for (let i = 0; i < lookups; i++) sink += tj.getCookieStringSync(url).length; }),
+  );
+  return row('Cookie header, host with 2 cookies', s, t, 'ns/lookup');
+}
+
+function gcFunction(): (() => void) | undefined {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g;
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+function heapPerCookie(corpus: Corpus, build: () => unknown): number {
+  const gc = gcFunction();
+  if (!gc) return NaN;
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const jar = build();
+  gc();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  sink += jar ? 1 : 0;
+  return (after - before) / corpus.sets.length;
+}
+
+function memoryRow(corpus: Corpus, reps: number): Row {
+  const s: number[] = [];
+  const t: number[] = [];
+  for (let r = 0; r < Math.max(1, Math.min(reps, 3)); r++) {
+    s.push(heapPerCookie(corpus, () => fillSessio(corpus)));
+    t.push(heapPerCookie(corpus, () => fillTough(corpus)));
+  }
+  return row('heap per cookie (10k jar)', median(s), median(t), 'bytes/cookie');
+}
+
+function row(name: string, sessio: number, toughCookie: number, unit: string): Row {
+  return { name, sessio, toughCookie, ratio: toughCookie / sessio, unit };
+}
+
+/** Runs every scenario; `quick` shrinks repetitions for CI smoke runs. */
+export async function runCookieJarBench(opts: { quick?: boolean } = {}): Promise<Row[]> {
+  const reps = opts.quick ? 3 : 11;
+  const small = buildCorpus(300, 30, 1);
+  const large = buildCorpus(10_000, 1_000, 2);
+  const rows: Row[] = [];
+  // Warm both implementations up before measuring.
+  compare(2, () => timeNs(1, () => fillSessio(small)), () => timeNs(1, () => fillTough(small)));
+  rows.push(ingestRow('Set-Cookie ingest, 300 cookies / 30 domains', small, reps));
+  rows.push(lookupRow('Cookie header lookup, 300 cookies', small, reps, opts.quick ? 2_000 : 20_000));
+  rows.push(ingestRow('Set-Cookie ingest, 10k cookies / 1,000 domains', large, Math.max(3, Math.floor(reps / 2))));
+  rows.push(lookupRow('Cookie header lookup, 10k cookies', large, reps, opts.quick ? 2_000 : 20_000));
+  rows.push(twoCookieRow(reps, opts.quick ? 20_000 : 200_000));
+  rows.push(memoryRow(large, reps));
+  await Promise.resolve();
+  return rows;
+}
+
+function formatTable(rows: Row[]): string {
+  const fmt = (n: number): string => (Number.isNaN(n) ? 'n/a' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
+  const lines = [
+    '| scenario | sessio | tough-cookie 6 | tough / sessio | unit |',
+    '|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.name} | ${fmt(r.sessio)} | ${fmt(r.toughCookie)} | ${r.ratio.toFixed(1)}× | ${r.unit} |`),
+  ];
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const quick = process.argv.includes('--quick');
+  const rows = await runCookieJarBench({ quick });
+  console.log(`cookie jar benchmark (node ${process.version}${quick ? ', quick' : ''})`);
+  console.log(formatTable(rows));
+  if (sink === -1) console.log('');
+}
