@@ -66,7 +66,12 @@ export function encodeBody(options: RequestOptions): EncodedBody | undefined {
   const given = (['json', 'form', 'multipart', 'body'] as const).filter((k) => options[k] !== undefined);
   if (given.length > 1) throw new RequestError(`Give only one body option, not ${given.join(' and ')}`);
   if (options.json !== undefined) {
-    const text = JSON.stringify(options.json);
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(options.json);
+    } catch (err) {
+      throw new RequestError(`The json body cannot be serialised: ${(err as Error).message}`, { cause: err });
+    }
     if (text === undefined) throw new RequestError('The json body cannot be serialised (a function or undefined)');
     return fixed(text, 'application/json');
   }

@@ -1,3 +1,5 @@
+import { redactUrl } from './redact.js';
+
 /**
  * Every error sessio throws is a {@link SessioError}: catch that one class, then narrow by `code` or
  * `instanceof`. Messages name the method and URL (with credentials removed) and say what to do.
@@ -19,18 +21,9 @@ export class SessioError extends Error {
   }
 }
 
-/** A URL with its userinfo removed, so that errors and logs never carry passwords. */
+/** A URL without userinfo and with secret query parameters redacted, so errors and logs carry no secrets. */
 export function safeUrl(url: string | URL): string {
-  try {
-    const u = typeof url === 'string' ? new URL(url) : url;
-    if (!u.username && !u.password) return u.href;
-    const copy = new URL(u.href);
-    copy.username = '';
-    copy.password = '';
-    return copy.href;
-  } catch {
-    return String(url).replace(/\/\/[^/@]*@/, '//');
-  }
+  return redactUrl(url);
 }
 
 function where(method: string | undefined, url: string | URL | undefined): string {
@@ -113,6 +106,36 @@ export class NetworkError extends SessioError {
   }
 }
 
+/**
+ * The proxy failed the request: it refused the proxy credentials (407, or tinyproxy's 401), refused to
+ * open a tunnel, or could not be reached. `proxy` is its URL without credentials; `status` what it answered.
+ */
+export class ProxyError extends SessioError {
+  readonly proxy: string;
+  readonly status?: number;
+  constructor(message: string, options: { proxy: string | URL; status?: number; method?: string; url?: string | URL; cause?: unknown }) {
+    const proxy = safeUrl(options.proxy);
+    super(`${message}${where(options.method, options.url)}`, { code: 'ERR_PROXY', method: options.method, url: options.url, cause: options.cause });
+    this.proxy = proxy;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** A response body that cannot be decoded: corrupt or truncated gzip, deflate, br or zstd data. */
+export class DecodeError extends SessioError {
+  constructor(coding: string, method: string, url: string | URL, cause: unknown) {
+    super(`Cannot decode the ${coding} response body: ${(cause as Error)?.message ?? cause}${where(method, url)}`,
+      { code: 'ERR_DECODE', method, url, cause });
+  }
+}
+
+/** A request on a session after `close()`. */
+export class SessionClosedError extends SessioError {
+  constructor(method: string, url: string | URL) {
+    super(`The session is closed${where(method, url)}; create a new Session`, { code: 'ERR_SESSION_CLOSED', method, url });
+  }
+}
+
 /** A body larger than allowed, compressed or not (`maxDecodedSize`). */
 export class BodyTooLargeError extends SessioError {
   readonly limit: number;
@@ -165,5 +188,29 @@ function originOf(url: string | URL): string {
     return (typeof url === 'string' ? new URL(url) : url).host;
   } catch {
     return String(url);
+  }
+}
+
+/** A saved-session file that cannot be read or written: corrupt, from a newer sessio, locked. The file is left untouched. */
+export class SessionFileError extends SessioError {
+  /** The session file concerned. */
+  readonly file: string;
+  constructor(file: string, message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(`Session file ${file}: ${message}`, { code: options.code ?? 'ERR_SESSION_FILE', cause: options.cause });
+    this.file = file;
+  }
+}
+
+/**
+ * A login was refused or could not be completed: wrong credentials, a refused token request, a login
+ * page without a form. `reason` is what the server said (never the credentials); `status` its status.
+ */
+export class AuthenticationError extends SessioError {
+  readonly reason: string;
+  readonly status?: number;
+  constructor(reason: string, options: { method?: string; url?: string | URL; status?: number; cause?: unknown } = {}) {
+    super(`Login failed: ${reason}${where(options.method, options.url)}`, { code: 'ERR_AUTHENTICATION', ...options });
+    this.reason = reason;
+    if (options.status !== undefined) this.status = options.status;
   }
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { BodyInit, RequestOptions } from './config.js';
+import type { Response } from './response.js';
 import type { Session } from './session.js';
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -27,15 +28,17 @@ export function sessionFetch(session: Session): typeof globalThis.fetch {
     const request = typeof input === 'object' && !(input instanceof URL) ? input : undefined;
     const url = request ? request.url : String(input);
     const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
-    const headers = new Headers(request?.headers);
-    new Headers(init.headers).forEach((v, k) => headers.set(k, v));
-    const rawBody = init.body !== undefined ? init.body : request?.body ?? undefined;
+    // As in fetch: init.headers replace the Request's headers, they do not merge with them.
+    const headers = new Headers(init.headers ?? request?.headers);
+    // A Request's body is read into a Blob so that a 307/308 can send it again, as fetch does.
+    const rawBody = init.body !== undefined ? init.body : request?.body ? await request.blob() : undefined;
     const ct = contentTypeFor(rawBody);
     if (ct && !headers.has('content-type')) headers.set('content-type', ct);
     const redirect = init.redirect ?? request?.redirect ?? 'follow';
     const options: RequestOptions = {
       headers,
       followRedirects: redirect === 'follow',
+      throwHttpErrors: false, // fetch resolves with 4xx/5xx responses
       stream: true,
       ...(typeof FormData !== 'undefined' && rawBody instanceof FormData ? { multipart: rawBody } : {}),
     };
@@ -43,7 +46,13 @@ export function sessionFetch(session: Session): typeof globalThis.fetch {
     if (body !== undefined) options.body = body;
     const signal = init.signal ?? request?.signal;
     if (signal) options.signal = signal;
-    const res = await session.request(method, url, options);
+    let res: Response;
+    try {
+      res = await session.request(method, url, options);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+      throw new TypeError('fetch failed', { cause: err });
+    }
     if (redirect === 'error' && res.status >= 300 && res.status < 400 && res.headers.has('location')) {
       await res.cancel();
       throw new TypeError(`fetch failed: redirect mode is "error" and ${url} redirected`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
+import { RequestError } from './errors.js';
 
 /** A file part: by path (streamed from disk), stream, bytes or Blob. */
 export type MultipartFile =
@@ -56,7 +57,7 @@ function toPart(name: string, value: MultipartValue): Part {
     };
   }
   if ('path' in value) {
-    const size = statSync(value.path).size;
+    const size = fileSize(value.path, name);
     const path = value.path;
     return {
       head: header(name, value.filename ?? basename(path), value.contentType ?? 'application/octet-stream'),
@@ -84,6 +85,16 @@ function toPart(name: string, value: MultipartValue): Part {
   };
 }
 
+function fileSize(path: string, field: string): number {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+    return st.size;
+  } catch (err) {
+    throw new RequestError(`Cannot upload ${JSON.stringify(path)} as multipart field ${JSON.stringify(field)}: ${(err as { code?: string }).code ?? (err as Error).message}`, { cause: err });
+  }
+}
+
 function collectParts(init: MultipartInit): Part[] {
   const parts: Part[] = [];
   if (typeof FormData !== 'undefined' && init instanceof FormData) {
@@ -92,7 +103,9 @@ function collectParts(init: MultipartInit): Part[] {
   }
   for (const [name, value] of Object.entries(init)) {
     if (value === null || value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) parts.push(toPart(name, one as MultipartValue));
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one !== null && one !== undefined) parts.push(toPart(name, one as MultipartValue));
+    }
   }
   return parts;
 }

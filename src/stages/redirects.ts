@@ -1,5 +1,5 @@
 import { RedirectError, TooManyRedirectsError } from '../errors.js';
-import { isSensitive } from '../redact.js';
+import { isSecretHeader, isSensitive } from '../redact.js';
 import type { PreparedRequest } from '../request.js';
 import type { Hop, Response } from '../response.js';
 import type { Stage } from '../pipeline.js';
@@ -11,13 +11,13 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export type BeforeRedirect = (next: PreparedRequest, response: Response) => void | Promise<void>;
 
 /**
- * The method of the next hop, as browsers and requests do it: 303 turns anything but HEAD into GET,
- * 302 does too (browsers ignore the RFC here), 301 turns POST into GET; 307 and 308 keep the method.
+ * The method of the next hop, as browsers do it (the Fetch standard, RFC 9110 §15.4): 303 turns
+ * anything but HEAD into GET, 301 and 302 turn POST into GET; otherwise the method and its body are
+ * kept (307 and 308 always keep them).
  */
 export function redirectMethod(status: number, method: string): string {
   if (status === 303 && method !== 'HEAD') return 'GET';
-  if (status === 302 && method !== 'HEAD') return 'GET';
-  if (status === 301 && method === 'POST') return 'GET';
+  if ((status === 301 || status === 302) && method === 'POST') return 'GET';
   return method;
 }
 
@@ -31,7 +31,7 @@ function dropBody(req: PreparedRequest): void {
 /** Removes credentials that belong to the previous origin. */
 function stripCredentials(req: PreparedRequest): void {
   for (const name of Object.keys(req.headers)) {
-    if (isSensitive(name, req.sensitiveHeaders)) delete req.headers[name];
+    if (isSensitive(name, req.sensitiveHeaders) || isSecretHeader(name)) delete req.headers[name];
   }
 }
 

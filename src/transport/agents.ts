@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import type { PoolOptions, TLSOptions } from '../config.js';
+import { RequestError } from '../errors.js';
 
 /** Per-origin counters: sockets opened and requests sent, so connection reuse is visible. */
 export interface OriginStats {
@@ -36,6 +37,11 @@ export class Agents {
   /** The dispatcher for a request with these TLS settings and connect timeout. */
   get(tls: TLSOptions | undefined, connectTimeout: number | undefined): Dispatcher {
     if (tls === this.#tls && connectTimeout === this.#connectTimeout) return this.#default;
+    if (this.#injected) {
+      // The caller's dispatcher decides about TLS and connecting; silently bypassing it would be worse.
+      if (tls !== this.#tls) throw new RequestError('Per-request `tls` cannot be used with an injected `dispatcher`: configure TLS on that dispatcher');
+      return this.#injected;
+    }
     const key = agentKey(tls, connectTimeout);
     let agent = this.#agents.get(key);
     if (!agent) {
@@ -79,13 +85,32 @@ export class Agents {
     return agent;
   }
 
-  /** Closes the session's own Agents (an injected dispatcher belongs to the caller). */
+  /**
+   * Closes the session's own Agents (an injected dispatcher belongs to the caller). Requests under way
+   * get a short grace period; after it, sockets are destroyed, so a stream nobody reads cannot hold
+   * `close()` forever.
+   */
   async close(): Promise<void> {
     const own = [...this.#agents.values()];
     if (!this.#injected) own.push(this.#default as Agent);
     this.#agents.clear();
-    await Promise.all(own.map((a) => a.close()));
+    await Promise.all(own.map((a) => closeWithin(a, CLOSE_GRACE_MS)));
   }
+}
+
+const CLOSE_GRACE_MS = 1000;
+
+/** Closes `dispatcher` gracefully, or destroys it when requests still run after `ms`. */
+export async function closeWithin(dispatcher: Dispatcher, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const graceful = dispatcher.close().then(() => true);
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+    timer.unref();
+  });
+  const closed = await Promise.race([graceful, late]);
+  clearTimeout(timer);
+  if (!closed) await dispatcher.destroy();
 }
 
 /** A short fingerprint of a PEM or key, so that equal settings share an Agent and unequal ones never do. */

@@ -1,12 +1,13 @@
 import type { Dispatcher } from 'undici';
 import type { PoolOptions, TLSOptions } from '../config.js';
-import { decodeBuffer, decodersFor, decodeStream } from '../decode.js';
+import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../decode.js';
 import { Headers } from '../headers.js';
 import type { PreparedRequest } from '../request.js';
 import { Response } from '../response.js';
 import { Agents, type OriginStats } from './agents.js';
 import { ResponseHandler, type RawResponse } from './handler.js';
 import { STALE_SOCKET_CODES, toSessioError } from './errors.js';
+import { dropProxyAuthorization, proxyRefusalOf, ProxyRouter } from './proxy.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
@@ -16,6 +17,8 @@ export interface TransportOptions {
   tls?: TLSOptions;
   connectTimeout?: number;
   dispatcher?: Dispatcher;
+  /** Take proxies from the environment when a request has no `proxy` option (default true). */
+  trustEnv?: boolean;
 }
 
 /**
@@ -25,39 +28,55 @@ export interface TransportOptions {
  */
 export class Transport {
   readonly agents: Agents;
+  /** Absent when the caller injected its own dispatcher: that one decides about proxies. */
+  readonly proxies: ProxyRouter | undefined;
 
   constructor(options: TransportOptions) {
     this.agents = new Agents(options);
+    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, stats: this.agents.stats });
   }
 
   async send(req: PreparedRequest): Promise<Response> {
     const started = performance.now();
+    dropProxyAuthorization(req);
     let raw: RawResponse;
     try {
       raw = await this.#dispatchOnce(req);
     } catch (first) {
-      if (!this.#mayRetryStale(first, req)) throw toSessioError(first, req);
+      if (!this.#mayRetryStale(first, req)) throw this.#failed(first, req);
       if (req.body) req.body = req.body.replay!();
       try {
         raw = await this.#dispatchOnce(req);
       } catch (second) {
-        throw toSessioError(second, req);
+        throw this.#failed(second, req);
       }
+    }
+    const refusal = proxyRefusalOf(raw.status, raw.headers, req);
+    if (refusal) {
+      raw.stream?.destroy();
+      throw refusal;
     }
     return this.#toResponse(raw, req, started);
   }
 
-  /** The dispatcher for a hop; the proxy stage may choose another. */
+  /** The dispatcher for a hop: the proxy's, chosen again on every hop, or the direct one. */
   dispatcherFor(req: PreparedRequest): Dispatcher {
-    return this.agents.get(req.settings.tls, req.settings.timeout.connect);
+    return this.proxies?.dispatcherFor(req) ?? this.agents.get(req.settings.tls, req.settings.timeout.connect);
   }
 
   stats(): Record<string, OriginStats> {
     return Object.fromEntries([...this.agents.stats].map(([k, v]) => [k, { ...v }]));
   }
 
-  close(): Promise<void> {
-    return this.agents.close();
+  async close(): Promise<void> {
+    await Promise.all([this.agents.close(), this.proxies?.close()]);
+  }
+
+  /** The sessio error for a failed hop; a stream body that was not sent to its end is closed (file handles). */
+  #failed(err: unknown, req: PreparedRequest): Error {
+    const data = req.body?.data;
+    if (data && typeof data === 'object' && 'destroy' in data && !data.destroyed) data.destroy();
+    return toSessioError(err, req);
   }
 
   #mayRetryStale(err: unknown, req: PreparedRequest): boolean {
@@ -73,7 +92,8 @@ export class Transport {
     return new Promise<RawResponse>((resolve, reject) => {
       const handler = new ResponseHandler({
         streaming: settings.stream,
-        limit: settings.maxDecodedSize,
+        limit: clampLimit(settings.maxDecodedSize),
+        mapError: (err) => toSessioError(err, req),
         signal: settings.signal,
         resolve,
         reject: (err) => {
@@ -100,7 +120,7 @@ export class Transport {
 
   async #toResponse(raw: RawResponse, req: PreparedRequest, started: number): Promise<Response> {
     const headers = new Headers(raw.headers);
-    const decoders = req.method === 'HEAD' ? [] : decodersFor(headers.get('content-encoding') ?? undefined) ?? [];
+    const decoders = req.method === 'HEAD' || raw.status === 204 || raw.status === 304 ? [] : decodersFor(headers.get('content-encoding') ?? undefined) ?? [];
     const limit = req.settings.maxDecodedSize;
     const init = {
       status: raw.status,
@@ -110,7 +130,7 @@ export class Transport {
       request: req.snapshot(),
     };
     if (raw.stream) {
-      const stream = decoders.length ? decodeStream(raw.stream, decoders, limit) : raw.stream;
+      const stream = decoders.length ? decodeStream(raw.stream, decoders, limit, (err) => toSessioError(err, req)).on('error', () => {}) : raw.stream;
       return new Response({ ...init, elapsed: performance.now() - started, stream });
     }
     const chunks = raw.chunks!;

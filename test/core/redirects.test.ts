@@ -60,7 +60,7 @@ describe('redirects, hop by hop', () => {
   it.each([
     [301, 'POST', 'GET', false], [302, 'POST', 'GET', false], [303, 'POST', 'GET', false],
     [303, 'PUT', 'GET', false], [303, 'HEAD', 'HEAD', false], [302, 'HEAD', 'HEAD', false],
-    [301, 'PUT', 'PUT', true], [307, 'POST', 'POST', true], [308, 'PUT', 'PUT', true], [307, 'DELETE', 'DELETE', false],
+    [301, 'PUT', 'PUT', true], [302, 'PUT', 'PUT', true], [302, 'DELETE', 'DELETE', false], [307, 'POST', 'POST', true], [308, 'PUT', 'PUT', true], [307, 'DELETE', 'DELETE', false],
   ])('%i after %s → %s (body kept: %s)', async (status, method, expected, keepsBody) => {
     expect(redirectMethod(status, method)).toBe(expected);
     await using s = new Session({ baseUrl: a.url });

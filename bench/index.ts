@@ -1,0 +1,92 @@
+/**
+ * The benchmark suite: HTTP cases against the anchor clients, cookie jar, memory and import time, in
+ * one run. `runBench({ quick: true })` is the smoke version the tests run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ClientWorker } from './client-worker.js';
+import { CLIENTS } from './clients.js';
+import { HTTP_CASES, runHttpCase, type CaseResult, type LoadPlan } from './http-cases.js';
+import { measureImportTimes } from './import-time.js';
+import { runMemoryCase, type MemoryPlan } from './memory.js';
+import type { BenchResult, CookieJarRow } from './report.js';
+import { startServers } from './servers.js';
+
+export interface BenchOptions {
+  /** A few hundred requests per client, one repetition: checks that everything works, measures nothing. */
+  quick?: boolean;
+  /** Which sessio to measure: the built dist/ (what users run; the default) or src/ through tsx. */
+  source?: 'dist' | 'src';
+  /** Only these cases (ids: get, post, login, https, cookie-jar, memory, import). */
+  only?: readonly string[];
+  log?: (line: string) => void;
+}
+
+const FULL_PLAN: LoadPlan = { count: 4000, warmCount: 800, repetitions: 5, maxMs: 4000, inFlight: 16 };
+// Generous time bound: the smoke test checks that every request completed.
+const QUICK_PLAN: LoadPlan = { count: 200, warmCount: 20, repetitions: 1, maxMs: 60_000, inFlight: 16 };
+const FULL_MEMORY: MemoryPlan = { total: 200_000, warm: 20_000, burst: 10_000, inFlight: 16 };
+const QUICK_MEMORY: MemoryPlan = { total: 2_000, warm: 500, burst: 500, inFlight: 16 };
+
+/** The module URL of the sessio to measure. */
+export function sessioUrl(source: 'dist' | 'src'): string {
+  const file = fileURLToPath(new URL(source === 'dist' ? '../dist/index.js' : '../src/index.ts', import.meta.url));
+  if (!existsSync(file)) throw new Error(`${file} not found${source === 'dist' ? ': run `npm run build` first' : ''}`);
+  return pathToFileURL(file).href;
+}
+
+async function cookieJarRows(quick: boolean): Promise<CookieJarRow[] | string> {
+  if (!existsSync(fileURLToPath(new URL('./cookie-jar.ts', import.meta.url)))) return 'bench/cookie-jar.ts is not there yet';
+  // A computed specifier, so that the suite builds and runs before that file exists.
+  const spec = './cookie-jar.js';
+  const mod = (await import(spec)) as { runCookieJarBench(o: { quick: boolean }): Promise<CookieJarRow[]> };
+  return mod.runCookieJarBench({ quick });
+}
+
+/** Installed versions of the compared packages, for the report. */
+export function versions(): string {
+  const read = (name: string) => {
+    try {
+      const file = fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url));
+      return `${name} ${(JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version}`;
+    } catch {
+      return `${name} ?`;
+    }
+  };
+  return ['undici', 'tough-cookie', 'fetch-cookie', 'axios', 'axios-cookiejar-support', 'http-cookie-agent', 'got'].map(read).join(', ');
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
+  const quick = options.quick ?? false;
+  const log = options.log ?? (() => undefined);
+  const wants = (id: string) => !options.only || options.only.includes(id);
+  const moduleUrl = sessioUrl(options.source ?? 'dist');
+  const t0 = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
+  const servers = await startServers();
+  const cases: CaseResult[] = [];
+  let memory;
+  const specs = HTTP_CASES.filter((c) => wants(c.id));
+  const workers = specs.length ? CLIENTS.map((_, i) => ClientWorker.start(i, moduleUrl)) : [];
+  try {
+    for (const spec of specs) {
+      log(`case ${spec.id}: ${spec.title}`);
+      cases.push(await runHttpCase(spec, servers, workers, quick ? QUICK_PLAN : FULL_PLAN, log));
+    }
+    if (wants('memory')) {
+      log('case memory');
+      memory = await runMemoryCase(servers.httpOrigin, moduleUrl, quick ? QUICK_MEMORY : FULL_MEMORY);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await servers.close();
+  }
+  let cookieJar: CookieJarRow[] | string = 'not selected';
+  if (wants('cookie-jar')) {
+    log('case cookie-jar');
+    cookieJar = await cookieJarRows(quick);
+  }
+  const importTimes = wants('import') ? (log('case import'), await measureImportTimes(moduleUrl, quick ? 1 : 7)) : [];
+  return { quick, date: new Date().toISOString(), cases, memory, importTimes, cookieJar, wallSeconds: (performance.now() - t0) / 1000, loadAverage: [loadAtStart, os.loadavg()[0]!] };
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- --quick] [--only=get,post] [--source=src]`: runs the suite, prints the report and,
+ * for a full run of every case, rewrites BENCHMARKS.md (with bench/perf-notes.md appended).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runBench, versions } from './index.js';
+import { checkTargets, renderReport } from './report.js';
+
+const ROOT = new URL('..', import.meta.url);
+
+function arg(name: string): string | undefined {
+  const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (!hit) return undefined;
+  return hit.includes('=') ? hit.slice(hit.indexOf('=') + 1) : '';
+}
+
+async function main(): Promise<void> {
+  const quick = arg('quick') !== undefined;
+  const only = arg('only')?.split(',').filter(Boolean);
+  const source = arg('source') === 'src' ? 'src' : 'dist';
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const result = await runBench({ quick, source, ...(only && { only }), log: (line) => console.error(line) });
+  const report = renderReport(result, command, versions());
+  console.log(report);
+  const failed = checkTargets(result).filter((t) => !t.met);
+  if (failed.length && !quick) console.error(`\n${failed.length} target(s) missed: ${failed.map((t) => t.text).join('; ')}`);
+  if (quick || only || source !== 'dist') return;
+  const notesFile = fileURLToPath(new URL('bench/perf-notes.md', ROOT));
+  const notes = existsSync(notesFile) ? `\n\n${readFileSync(notesFile, 'utf8').trim()}\n` : '\n';
+  const intro = [
+    '# Benchmarks',
+    '',
+    '_This file is rewritten by `npm run bench`; edit bench/perf-notes.md for the notes at the end._',
+    '',
+    'Client CPU per request is `process.cpuUsage()` (user + system) of the client process over a',
+    'measured repetition, divided by the requests it completed; the servers run in a child process, so',
+    'their CPU is not counted. Every client parses each JSON response and the bench checks its content',
+    '(including the cookies the server received). Clients run interleaved: a warm-up, then repetitions',
+    'that visit every client, each repetition starting with a different one; 16 requests in flight.',
+    'Ratios compare medians with raw `undici.request` (no cookie jar).',
+    '',
+  ].join('\n');
+  writeFileSync(fileURLToPath(new URL('BENCHMARKS.md', ROOT)), `${intro}\n${report}${notes}`);
+  console.error('BENCHMARKS.md written');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
