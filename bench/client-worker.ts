@@ -27,9 +27,12 @@ export class ClientWorker {
   readonly #pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   #next = 0;
   #exited: Error | undefined;
+  /** Replaces the client's own name in results (to compare two builds of sessio). */
+  readonly #label: string | undefined;
 
-  private constructor(child: ChildProcess) {
+  private constructor(child: ChildProcess, label: string | undefined) {
     this.#child = child;
+    this.#label = label;
     child.on('message', (m: Reply) => {
       const p = this.#pending.get(m.id);
       if (!p) return;
@@ -48,9 +51,10 @@ export class ClientWorker {
   }
 
   /** Starts the process for `CLIENTS[index]`, measuring the sessio at `sessioUrl`. */
-  static start(index: number, sessioUrl: string): ClientWorker {
+  static start(index: number, sessioUrl: string, label?: string): ClientWorker {
     const file = fileURLToPath(import.meta.url);
-    return new ClientWorker(fork(file, [String(index), sessioUrl], { execArgv: TS_CHILD_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const child = fork(file, [String(index), sessioUrl], { execArgv: TS_CHILD_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new ClientWorker(child, label);
   }
 
   async #call(cmd: Command): Promise<Reply & { ok: true }> {
@@ -70,7 +74,8 @@ export class ClientWorker {
 
   /** Makes the client for a case and primes its jar; resolves with the client's name. */
   async setup(caseId: string, target: Target): Promise<string> {
-    return (await this.#call({ type: 'setup', caseId, target })).name!;
+    const { name } = await this.#call({ type: 'setup', caseId, target });
+    return this.#label ?? name!;
   }
 
   async run(count: number, inFlight: number, maxMs: number): Promise<Sample> {
@@ -78,7 +83,7 @@ export class ClientWorker {
   }
 
   async teardown(): Promise<void> {
-    await this.#call({ type: 'teardown' });
+    if (!this.#exited) await this.#call({ type: 'teardown' });
   }
 
   /** Ends the process (closing the IPC channel lets it exit on its own). */
@@ -125,10 +130,14 @@ async function serve(): Promise<void> {
     client = undefined;
     return { ok: true };
   };
+  // The parent may be gone by the time an answer is ready (it stopped on another client's failure).
+  const answer = (reply: Reply) => {
+    if (process.connected) process.send!(reply, (err: Error | null) => void err);
+  };
   process.on('message', (m: Command & { id: number }) => {
     handle(m).then(
-      (r) => process.send!({ id: m.id, ...r }),
-      (err: unknown) => process.send!({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+      (r) => answer({ id: m.id, ...r }),
+      (err: unknown) => answer({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
     );
   });
   process.once('disconnect', () => {

@@ -41,7 +41,7 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 const MAX_HOPS = 10;
 
-function sessioClient(target: Target, sessio: SessioModule): BenchClient {
+export function sessioClient(target: Target, sessio: SessioModule): BenchClient {
   const s = new sessio.Session({ baseUrl: target.origin, ...(target.ca && { tls: { ca: target.ca } }) });
   return {
     name: 'sessio',
@@ -168,7 +168,7 @@ export const BASELINE = 'undici.request';
 /** All clients, baseline first. */
 export const CLIENTS: readonly ClientFactory[] = [
   (t) => undiciClient(BASELINE, {}, t),
-  (t, s) => sessioClient(t, s),
+  sessioClient,
   (t) => undiciClient('undici + tough-cookie', new ToughJar(), t),
   (t) => fetchClient(t),
   (t) => axiosClient(t),

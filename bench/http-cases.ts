@@ -34,6 +34,8 @@ export interface ClientResult {
   name: string;
   requestsPerSec: Spread;
   cpuUsPerRequest: Spread;
+  /** CPU per request in each repetition, in order, for ratios paired by repetition. */
+  cpuSamples: number[];
   /** Operations completed over all measured repetitions, and how many were asked for. */
   completed: number;
   expected: number;
@@ -128,6 +130,7 @@ export async function runHttpCase(spec: HttpCase, servers: BenchServers, workers
         name: names.get(w)!,
         requestsPerSec: spread(list.map((x) => x.rps)),
         cpuUsPerRequest: spread(list.map((x) => x.cpu)),
+        cpuSamples: list.map((x) => x.cpu),
         completed: list.reduce((n, x) => n + x.completed, 0),
         expected: count * plan.repetitions,
       };
@@ -135,7 +138,13 @@ export async function runHttpCase(spec: HttpCase, servers: BenchServers, workers
   };
 }
 
-/** The baseline's median CPU per request in a case. */
-export function baselineCpu(result: CaseResult): number | undefined {
-  return result.clients.find((c) => c.name === BASELINE)?.cpuUsPerRequest.median;
+/**
+ * A client's CPU per request over the baseline's, taken per repetition (the two ran seconds apart, so
+ * slow drifts in machine load cancel out) and summarised by the median.
+ */
+export function cpuRatio(result: CaseResult, name: string, baseline: string = BASELINE): Spread | undefined {
+  const mine = result.clients.find((c) => c.name === name)?.cpuSamples;
+  const base = result.clients.find((c) => c.name === baseline)?.cpuSamples;
+  if (!mine || !base || mine.length !== base.length || mine.length === 0) return undefined;
+  return spread(mine.map((v, i) => v / base[i]!));
 }

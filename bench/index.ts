@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ClientWorker } from './client-worker.js';
-import { CLIENTS } from './clients.js';
+import { CLIENTS, sessioClient } from './clients.js';
 import { HTTP_CASES, runHttpCase, type CaseResult, type LoadPlan } from './http-cases.js';
 import { measureImportTimes } from './import-time.js';
 import { runMemoryCase, type MemoryPlan } from './memory.js';
@@ -18,12 +18,16 @@ export interface BenchOptions {
   quick?: boolean;
   /** Which sessio to measure: the built dist/ (what users run; the default) or src/ through tsx. */
   source?: 'dist' | 'src';
+  /** Also measure this other build of sessio (a module URL), as client `sessio@compare`: before/after a change. */
+  compareUrl?: string;
+  /** Measured repetitions of each HTTP case (default 8; 1 when quick). */
+  repetitions?: number;
   /** Only these cases (ids: get, post, login, https, cookie-jar, memory, import). */
   only?: readonly string[];
   log?: (line: string) => void;
 }
 
-const FULL_PLAN: LoadPlan = { count: 4000, warmCount: 800, repetitions: 5, maxMs: 4000, inFlight: 16 };
+const FULL_PLAN: LoadPlan = { count: 4000, warmCount: 800, repetitions: 8, maxMs: 4000, inFlight: 16 };
 // Generous time bound: the smoke test checks that every request completed.
 const QUICK_PLAN: LoadPlan = { count: 200, warmCount: 20, repetitions: 1, maxMs: 60_000, inFlight: 16 };
 const FULL_MEMORY: MemoryPlan = { total: 200_000, warm: 20_000, burst: 10_000, inFlight: 16 };
@@ -69,10 +73,13 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   let memory;
   const specs = HTTP_CASES.filter((c) => wants(c.id));
   const workers = specs.length ? CLIENTS.map((_, i) => ClientWorker.start(i, moduleUrl)) : [];
+  const sessioIndex = CLIENTS.indexOf(sessioClient);
+  if (specs.length && options.compareUrl) workers.splice(sessioIndex + 1, 0, ClientWorker.start(sessioIndex, options.compareUrl, 'sessio@compare'));
   try {
     for (const spec of specs) {
       log(`case ${spec.id}: ${spec.title}`);
-      cases.push(await runHttpCase(spec, servers, workers, quick ? QUICK_PLAN : FULL_PLAN, log));
+      const plan = quick ? QUICK_PLAN : FULL_PLAN;
+      cases.push(await runHttpCase(spec, servers, workers, { ...plan, repetitions: options.repetitions ?? plan.repetitions }, log));
     }
     if (wants('memory')) {
       log('case memory');

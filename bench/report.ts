@@ -1,7 +1,7 @@
 /** Renders bench results as Markdown, for stdout and BENCHMARKS.md. */
 import os from 'node:os';
 import { BASELINE } from './clients.js';
-import { baselineCpu, type CaseResult } from './http-cases.js';
+import { cpuRatio, type CaseResult } from './http-cases.js';
 import type { ImportTime } from './import-time.js';
 import type { MemoryResult } from './memory.js';
 import type { Spread } from './measure.js';
@@ -50,34 +50,34 @@ function table(head: string[], rows: string[][]): string {
 }
 
 function caseTable(c: CaseResult): string {
-  const base = baselineCpu(c);
   const baseRps = c.clients.find((x) => x.name === BASELINE)?.requestsPerSec.median;
-  const rows = c.clients.map((x) => [
-    x.name === SESSIO ? `**${x.name}**` : x.name,
-    fmt(x.cpuUsPerRequest.median, 1),
-    range(x.cpuUsPerRequest, 1),
-    base ? `${fmt(x.cpuUsPerRequest.median / base, 2)}×` : '–',
-    fmt(x.requestsPerSec.median),
-    range(x.requestsPerSec),
-    baseRps ? `${fmt(x.requestsPerSec.median / baseRps, 2)}×` : '–',
-  ]);
-  return table(['client', 'CPU µs/req (median)', 'CPU min–max', 'CPU vs undici', 'req/s (median)', 'req/s min–max', 'req/s vs undici'], rows);
+  const rows = c.clients.map((x) => {
+    const ratio = cpuRatio(c, x.name);
+    return [
+      x.name === SESSIO ? `**${x.name}**` : x.name,
+      fmt(x.cpuUsPerRequest.median, 1),
+      range(x.cpuUsPerRequest, 1),
+      ratio ? `${fmt(ratio.median, 2)}× (${range(ratio, 2)})` : '–',
+      fmt(x.requestsPerSec.median),
+      range(x.requestsPerSec),
+      baseRps ? `${fmt(x.requestsPerSec.median / baseRps, 2)}×` : '–',
+    ];
+  });
+  return table(['client', 'CPU µs/req (median)', 'CPU min–max', 'CPU vs undici (paired median, min–max)', 'req/s (median)', 'req/s min–max', 'req/s vs undici'], rows);
 }
 
 /** The issue's targets, checked against case 1 (keep-alive GET) and the memory case. */
 export function checkTargets(result: BenchResult): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const get = result.cases.find((c) => c.id === 'get');
-  const cpu = (name: string) => get?.clients.find((c) => c.name === name)?.cpuUsPerRequest.median;
-  const mine = cpu(SESSIO);
-  const base = cpu(BASELINE);
-  if (mine !== undefined && base !== undefined) {
-    checks.push({ text: `sessio CPU/request ≤ ${MAX_RATIO_TO_UNDICI}× raw undici.request (keep-alive GET)`, value: `${fmt(mine / base, 2)}×`, met: mine / base <= MAX_RATIO_TO_UNDICI });
+  const toUndici = get && cpuRatio(get, SESSIO);
+  if (toUndici) {
+    checks.push({ text: `sessio CPU/request ≤ ${MAX_RATIO_TO_UNDICI}× raw undici.request (keep-alive GET)`, value: `${fmt(toUndici.median, 2)}×`, met: toUndici.median <= MAX_RATIO_TO_UNDICI });
   }
   for (const anchor of ANCHORS) {
-    const other = cpu(anchor);
-    if (mine === undefined || other === undefined) continue;
-    checks.push({ text: `sessio CPU/request ≤ 1/3 of ${anchor}`, value: `${fmt(mine / other, 2)} of it`, met: mine / other <= MAX_SHARE_OF_ANCHORS });
+    const share = get && cpuRatio(get, SESSIO, anchor);
+    if (!share) continue;
+    checks.push({ text: `sessio CPU/request ≤ 1/3 of ${anchor}`, value: `${fmt(share.median, 2)} of it`, met: share.median <= MAX_SHARE_OF_ANCHORS });
   }
   const m = result.memory;
   if (m) {

@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --quick] [--only=get,post] [--source=src]`: runs the suite, prints the report and,
- * for a full run of every case, rewrites BENCHMARKS.md (with bench/perf-notes.md appended).
+ * `npm run bench [-- --quick] [--only=get,post] [--source=src] [--compare=other/index.js] [--reps=N]`: runs
+ * the suite, prints the report and, for a full run of every case, rewrites BENCHMARKS.md (with
+ * bench/perf-notes.md appended). `--compare` adds another build of sessio as a client, for before/after.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runBench, versions } from './index.js';
 import { checkTargets, renderReport } from './report.js';
 
@@ -19,13 +21,16 @@ async function main(): Promise<void> {
   const quick = arg('quick') !== undefined;
   const only = arg('only')?.split(',').filter(Boolean);
   const source = arg('source') === 'src' ? 'src' : 'dist';
+  const compare = arg('compare');
+  const reps = Number(arg('reps') ?? NaN);
+  const compareUrl = compare ? pathToFileURL(path.resolve(compare)).href : undefined;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const result = await runBench({ quick, source, ...(only && { only }), log: (line) => console.error(line) });
+  const result = await runBench({ quick, source, ...(only && { only }), ...(compareUrl && { compareUrl }), ...(reps > 0 && { repetitions: reps }), log: (line) => console.error(line) });
   const report = renderReport(result, command, versions());
   console.log(report);
   const failed = checkTargets(result).filter((t) => !t.met);
   if (failed.length && !quick) console.error(`\n${failed.length} target(s) missed: ${failed.map((t) => t.text).join('; ')}`);
-  if (quick || only || source !== 'dist') return;
+  if (quick || only || compare || reps > 0 || source !== 'dist') return;
   const notesFile = fileURLToPath(new URL('bench/perf-notes.md', ROOT));
   const notes = existsSync(notesFile) ? `\n\n${readFileSync(notesFile, 'utf8').trim()}\n` : '\n';
   const intro = [

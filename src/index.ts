@@ -23,7 +23,7 @@ export type { OriginStats } from './transport/agents.js';
 export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './retry/policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
-export { CookieJar } from './jar.js';
+export { CookieJar } from './cookies/index.js';
 export {
   SessioError,
   RequestError,

@@ -1,6 +1,6 @@
 import { encodeBody } from './body.js';
 import { resolveSettings, type RequestOptions, type SessionOptions } from './config.js';
-import { CookieJar } from './jar.js';
+import { CookieJar } from './cookies/index.js';
 import { ACCEPT_ENCODING } from './decode.js';
 import { AbortError, RequestError, TimeoutError } from './errors.js';
 import { applyHeaders, headerBag, type RequestHeaders } from './headers.js';
@@ -310,6 +310,7 @@ function decodeUserinfo(part: string): string {
 
 /** The request's own cookies: a user-set Cookie header (taken out, rebuilt per hop) and the `cookies` option. */
 function ownCookies(headers: RequestHeaders, cookies: Record<string, string> | undefined): string | undefined {
+  if (headers.cookie === undefined && cookies === undefined) return undefined; // the usual case, without allocations
   const parts: string[] = [];
   const given = headers.cookie;
   if (given !== undefined) {

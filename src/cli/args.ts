@@ -58,11 +58,13 @@ export function parseCommand(argv: string[]): Command {
   if (values.version) return { kind: 'version' };
   const [first, ...rest] = positionals;
   if (first === undefined) throw new UsageError('no URL given', 'e.g. sessio :8080/api, or sessio --help');
-  if (first === 'session' && rest.length > 0 && ['list', 'show', 'rm'].includes(rest[0]!)) {
-    const action = rest[0] as 'list' | 'show' | 'rm';
+  if (first === 'session' && (rest.length === 0 || (rest.length <= 2 && !isItem(rest[0]!) && !rest[0]!.includes('.')))) {
+    const action = rest[0] as 'list' | 'show' | 'rm' | undefined;
+    if (action === undefined || !['list', 'show', 'rm'].includes(action)) throw new UsageError(`session ${action ?? ''}: expected list, show NAME or rm NAME`.replace('  ', ' '), 'see sessio --help');
     if (action !== 'list' && rest[1] === undefined) throw new UsageError(`session ${action} needs a NAME`, 'see sessio session list');
     return { kind: 'session', values, action, name: rest[1] };
   }
+  if (first === 'login' && rest.length === 0) throw new UsageError('login needs the URL of the login page', 'e.g. sessio login :8080/login --user alice');
   if (first === 'login' && rest.length === 1) {
     if (!values.user) throw new UsageError('login needs --user NAME', 'e.g. sessio login :8080/login --user alice');
     return { kind: 'login', values, url: rest[0]! };

@@ -1,5 +1,5 @@
 export const HELP = `Usage: sessio [OPTIONS] [METHOD] URL [ITEM...]
-       sessio login URL --user NAME [--csrf spring|django|rails|angular] [--session NAME]
+       sessio login URL --user NAME [--csrf spring|django|rails|angular] [--session NAME (default: default)]
        sessio session list | show NAME | rm NAME
 
 An HTTP client for the terminal whose session (cookies, headers, login) persists between calls.
@@ -28,7 +28,7 @@ Output     -v, --verbose         print the request and response (secrets redacte
            -d, --download        save the body to a file (-o FILE), progress bar on a terminal
 Network    --timeout SECONDS     connect and idle-read timeout
            --proxy URL           HTTP(S) proxy
-           --verify yes|no|CAFILE    check TLS certificates (default yes); --ca FILE adds a CA
+           --verify yes|no|CAFILE    check TLS certificates (default yes); --ca FILE: trust that CA only
            -F, --follow          follow redirects;  --max-redirects N (default 30)
            --check-status        exit 3 for 3xx, 4 for 4xx, 5 for 5xx
 Login      -u, --user NAME       user name;  password from $SESSIO_PASSWORD, --password-stdin,

@@ -50,9 +50,9 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     if (cli.login && !cli.relogin && looksLoggedOut(res, cli.login.url)) {
       io.stderr.write(`sessio: the saved login at ${new URL(cli.login.url, res.url).origin} has expired; set ${PASSWORD_ENV} (or log in again with --save-password) for automatic re-login\n`);
     }
-    if (v.download) await downloadBody(res, v.output, view, io);
+    if (v.download) await downloadBody(res, v.output, view, io, v.quiet ?? false);
     else if (!v.quiet) await show(res, options, view, io);
-    return exitCode(res, v['check-status'] ?? false, io);
+    return exitCode(res, v['check-status'] ?? false, v.quiet ? undefined : io);
   } finally {
     try {
       await persist(cli);
@@ -130,14 +130,14 @@ async function show(res: Response, options: RequestOptions, view: View, io: Io):
   if (bytes.length) await write(io.stdout, bytes);
 }
 
-async function downloadBody(res: Response, output: string | undefined, view: View, io: Io): Promise<void> {
+async function downloadBody(res: Response, output: string | undefined, view: View, io: Io, quiet: boolean): Promise<void> {
   if (view.parts.has('h') && view.parts.has('H')) io.stderr.write(`${responseHead(res, palette(false))}\n\n`);
   if (res.status >= 400) {
     await res.cancel();
     throw new UsageError(`the server answered ${res.status} ${res.statusText} for ${res.url}; nothing was downloaded`, 'check the URL, or drop --download to see the response');
   }
   const file = downloadPath(res, output);
-  const tty = io.stderr.isTTY === true;
+  const tty = io.stderr.isTTY === true && !quiet;
   const bytes = await download(res, file, tty ? { write: (s) => io.stderr.write(s), columns: io.stderr.columns } : undefined);
   if (tty) io.stderr.write(`Saved ${bytes} bytes to "${file}"\n`);
 }
@@ -157,9 +157,9 @@ async function writeHar(cli: CliSession, file: string): Promise<void> {
 }
 
 /** HTTPie's --check-status codes: 3 for 3xx (not followed), 4 for 4xx, 5 for 5xx. */
-function exitCode(res: Response, checkStatus: boolean, io: Io): number {
+function exitCode(res: Response, checkStatus: boolean, io: Io | undefined): number {
   if (!checkStatus) return 0;
   const code = res.status >= 500 ? 5 : res.status >= 400 ? 4 : res.status >= 300 ? 3 : 0;
-  if (code !== 0 && io.stdout.isTTY !== true) io.stderr.write(`sessio: warning: HTTP ${res.status} ${res.statusText}\n`);
+  if (code !== 0 && io && io.stdout.isTTY !== true) io.stderr.write(`sessio: warning: HTTP ${res.status} ${res.statusText}\n`);
   return code;
 }

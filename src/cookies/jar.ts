@@ -4,7 +4,7 @@ import { domainMatch, isAsciiDomain, isIpAddress, isPublicSuffix, isSecureOrigin
 import { CookieJarError } from './errors.js';
 import { MemoryCookieStore } from './memory-store.js';
 import { parseNetscape, toNetscape } from './netscape.js';
-import { isRejection, parseSetCookie, type ParsedSetCookie } from './parse.js';
+import { emptyParsedSetCookie, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
 import { defaultPath, pathMatch } from './path.js';
 import { fromSerialized, toSerialized, type SerializedJar } from './serialize.js';
 import type { CookieStore } from './store.js';
@@ -70,6 +70,8 @@ export class CookieJar {
   /** Reused by getCookieHeader so the hot path allocates no array. */
   private readonly scratch: Cookie[] = [];
   private readonly suffixCache = new Map<string, boolean>();
+  /** Reused by setCookie: the parse result never outlives the call. */
+  private readonly parsed: ParsedSetCookie = emptyParsedSetCookie();
   private readonly targetCache: Target = { href: '', host: '', path: '/', secure: false };
 
   constructor(options: CookieJarOptions = {}) {
@@ -89,13 +91,14 @@ export class CookieJar {
     const target = this.resolve(url);
     if (typeof setCookie !== 'string') return this.ignore(target.host, 'not a string');
     const now = opts?.now ?? this.clock();
-    let parsed;
+    const parsed = this.parsed;
+    let rejection: string | undefined;
     try {
-      parsed = parseSetCookie(setCookie);
+      rejection = parseSetCookieInto(setCookie, parsed);
     } catch {
-      return this.ignore(target.host, 'unparsable');
+      rejection = 'unparsable';
     }
-    if (isRejection(parsed)) return this.ignore(target.host, parsed.reason);
+    if (rejection !== undefined) return this.ignore(target.host, rejection);
     const http = opts?.http ?? true;
     const result = this.createCookie(parsed, target, now, http);
     if (typeof result === 'string') return this.ignore(target.host, result, parsed.name);

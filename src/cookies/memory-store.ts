@@ -3,20 +3,6 @@ import { isIpAddress } from './domain.js';
 import { candidatePaths } from './path.js';
 import type { CookieStore } from './store.js';
 
-/** Cookies of one (domain, path), in creation order. */
-interface PathEntry {
-  readonly path: string;
-  readonly list: Cookie[];
-}
-
-/** Cookies of one domain, grouped by path; `paths` is kept longest first. */
-interface DomainBucket {
-  readonly domain: string;
-  readonly paths: PathEntry[];
-  readonly byPath: Map<string, PathEntry>;
-  count: number;
-}
-
 interface HostCandidates {
   readonly version: number;
   /** In header order; undefined when the host has too many cookies to scan them all. */
@@ -29,9 +15,14 @@ const HOST_CANDIDATE_LIMIT = 32;
 /** Longest DNS name (RFC 1035), trailing dot allowed. */
 const MAX_DNS_NAME = 254;
 
-/** Above this many distinct paths a domain is searched by walking the request path's prefixes. */
-const PATH_SCAN_LIMIT = 8;
-/** Bound of the per-host memo of parent domains. */
+/**
+ * A domain with more cookies than this gets a path index, so a lookup walks the request path's
+ * prefixes instead of every cookie. Below it a flat array is both smaller and faster to scan.
+ */
+const PATH_INDEX_THRESHOLD = 32;
+/** The index is dropped again only well below the threshold, so a domain at the edge does not flap. */
+const PATH_INDEX_DROP = 16;
+/** Bound of the per-host memo of candidate cookies. */
 const HOST_CACHE_LIMIT = 8192;
 
 function byCreation(a: Cookie, b: Cookie): number {
@@ -42,13 +33,34 @@ function byPathThenCreation(a: Cookie, b: Cookie): number {
   return b.path.length - a.path.length || byCreation(a, b);
 }
 
+/** The cookies of one domain. */
+class DomainBucket {
+  /** Longest path first, then earliest creation; never empty while the bucket is stored. */
+  readonly list: Cookie[];
+  /** path → its cookies in creation order, only while the domain has many cookies. */
+  index: Map<string, Cookie[]> | undefined = undefined;
+
+  constructor(readonly domain: string, first: Cookie) {
+    this.list = [first];
+  }
+}
+
 /**
- * The default store: a map from cookie domain to its cookies grouped by path. A lookup for
- * `a.b.example.com` reads the buckets `a.b.example.com`, `b.example.com`, `example.com` and `com`,
- * never unrelated domains; within a domain it reads only paths that can match.
+ * The default store: a map from cookie domain to its cookies in Cookie-header order. A lookup for
+ * `a.b.example.com` reads the domains `a.b.example.com`, `b.example.com`, `example.com` and `com`,
+ * never unrelated ones; a domain with many cookies also has a path index, so only paths that can
+ * match are read.
+ *
+ * One plain array per domain (no per-path objects) keeps a cookie's overhead to an array slot, and
+ * every stored cookie shares its domain's and path's string with the cookies already stored there.
  */
 export class MemoryCookieStore implements CookieStore {
   private readonly domains = new Map<string, DomainBucket>();
+  /**
+   * The bucket used last: storing a cookie asks about its domain three times in a row (find, put,
+   * the per-domain limit), and consecutive Set-Cookie headers mostly come from the same domain.
+   */
+  private recent: DomainBucket | undefined;
   /** host → the cookies it may receive; an entry is stale once `version` moves on. */
   private readonly hostCandidates = new Map<string, HostCandidates>();
   /** Bumped by every change of the stored set, so memoized lookups never serve stale cookies. */
@@ -60,61 +72,86 @@ export class MemoryCookieStore implements CookieStore {
     return this.count;
   }
 
+  private bucket(domain: string): DomainBucket | undefined {
+    const recent = this.recent;
+    if (recent !== undefined && recent.domain === domain) return recent;
+    const found = this.domains.get(domain);
+    if (found !== undefined) this.recent = found;
+    return found;
+  }
+
   find(domain: string, path: string, name: string): Cookie | undefined {
-    const entry = this.domains.get(domain)?.byPath.get(path);
-    if (!entry) return undefined;
-    for (const c of entry.list) if (c.name === name) return c;
+    const bucket = this.bucket(domain);
+    if (bucket === undefined) return undefined;
+    const list = bucket.index === undefined ? bucket.list : bucket.index.get(path);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      if (c.name === name && c.path === path) return c;
+    }
     return undefined;
   }
 
   put(cookie: Cookie): Cookie | undefined {
     this.version++;
-    let bucket = this.domains.get(cookie.domain);
-    if (!bucket) {
-      bucket = { domain: cookie.domain, paths: [], byPath: new Map(), count: 0 };
-      this.domains.set(cookie.domain, bucket);
-    }
-    let entry = bucket.byPath.get(cookie.path);
-    if (!entry) {
-      entry = { path: cookie.path, list: [] };
-      bucket.byPath.set(cookie.path, entry);
-      insertPathEntry(bucket.paths, entry);
-    }
     if (cookie.secure) this.secureNames.set(cookie.name, (this.secureNames.get(cookie.name) ?? 0) + 1);
-    const list = entry.list;
-    for (let i = 0; i < list.length; i++) {
-      const old = list[i]!;
-      if (old.name === cookie.name) {
-        if (old.secure) this.releaseSecureName(old.name);
-        list.splice(i, 1);
-        insertByCreation(list, cookie);
-        return old;
+    const bucket = this.bucket(cookie.domain);
+    if (bucket === undefined) {
+      const created = new DomainBucket(cookie.domain, cookie);
+      this.domains.set(cookie.domain, created);
+      this.recent = created;
+      this.count++;
+      return undefined;
+    }
+    cookie.domain = bucket.domain;
+    const list = bucket.list;
+    const index = bucket.index;
+    const samePath = index === undefined ? list : index.get(cookie.path);
+    let old: Cookie | undefined;
+    if (samePath !== undefined) {
+      for (let i = 0; i < samePath.length; i++) {
+        const c = samePath[i]!;
+        if (c.path === cookie.path) {
+          cookie.path = c.path;
+          if (c.name === cookie.name) {
+            old = c;
+            break;
+          }
+        }
       }
     }
-    insertByCreation(list, cookie);
-    bucket.count++;
+    if (old !== undefined) list.splice(list.indexOf(old), 1);
+    insertSorted(list, cookie, byPathThenCreation);
+    if (old !== undefined) {
+      if (old.secure) this.releaseSecureName(old.name);
+      if (index !== undefined) replaceInIndex(index, old, cookie);
+      return old;
+    }
     this.count++;
+    if (index !== undefined) addToIndex(index, cookie);
+    else if (list.length > PATH_INDEX_THRESHOLD) bucket.index = buildIndex(list);
     return undefined;
   }
 
   remove(cookie: Cookie): boolean {
-    const bucket = this.domains.get(cookie.domain);
-    const entry = bucket?.byPath.get(cookie.path);
-    if (!bucket || !entry) return false;
-    const i = entry.list.findIndex((c) => c.name === cookie.name);
-    if (i === -1) return false;
+    const bucket = this.bucket(cookie.domain);
+    if (bucket === undefined) return false;
+    const list = bucket.list;
+    let i = 0;
+    while (i < list.length && !(list[i]!.name === cookie.name && list[i]!.path === cookie.path)) i++;
+    if (i === list.length) return false;
     this.version++;
-    const old = entry.list[i]!;
+    const old = list[i]!;
     if (old.secure) this.releaseSecureName(old.name);
-    entry.list.splice(i, 1);
-    bucket.count--;
+    list.splice(i, 1);
     this.count--;
-    if (entry.list.length === 0) {
-      bucket.byPath.delete(entry.path);
-      bucket.paths.splice(bucket.paths.indexOf(entry), 1);
-    }
-    if (bucket.count === 0) {
+    if (list.length === 0) {
       this.domains.delete(bucket.domain);
+      this.recent = undefined;
+    }
+    if (bucket.index !== undefined) {
+      if (list.length < PATH_INDEX_DROP) bucket.index = undefined;
+      else removeFromIndex(bucket.index, old);
     }
     return true;
   }
@@ -144,12 +181,12 @@ export class MemoryCookieStore implements CookieStore {
   private candidatesFor(host: string): HostCandidates {
     const buckets = this.bucketsFor(host);
     let total = 0;
-    for (const b of buckets) total += b.count;
+    for (const b of buckets) total += b.list.length;
     if (total > HOST_CANDIDATE_LIMIT) return { version: this.version, cookies: undefined };
     const cookies: Cookie[] = [];
     for (const bucket of buckets) {
       const exact = bucket.domain === host;
-      for (const e of bucket.paths) for (const c of e.list) if (exact || !c.hostOnly) cookies.push(c);
+      for (const c of bucket.list) if (exact || !c.hostOnly) cookies.push(c);
     }
     if (buckets.length > 1) cookies.sort(byPathThenCreation);
     return { version: this.version, cookies };
@@ -159,33 +196,42 @@ export class MemoryCookieStore implements CookieStore {
     const buckets = this.bucketsFor(host);
     let n = 0;
     let contributing = 0;
+    let candidates: string[] | undefined;
     for (let b = 0; b < buckets.length; b++) {
+      const bucket = buckets[b]!;
+      const exact = bucket.domain === host;
       const before = n;
-      n = collect(buckets[b]!, buckets[b]!.domain === host, path, out, n);
+      if (bucket.index === undefined) {
+        n = pushMatching(bucket.list, exact, path, out, n);
+      } else {
+        for (const candidate of (candidates ??= candidatePaths(path))) {
+          const entry = bucket.index.get(candidate);
+          if (entry !== undefined) n = pushMatching(entry, exact, path, out, n);
+        }
+      }
       if (n !== before) contributing++;
     }
-    // Each bucket yields its cookies already in header order; only a mix of domains needs sorting.
+    // Each domain yields its cookies already in header order; only a mix of domains needs sorting.
     if (contributing > 1) sortPrefix(out, n);
     return n;
   }
 
   domainCookies(domain: string): Cookie[] {
-    const bucket = this.domains.get(domain);
-    const out: Cookie[] = [];
-    if (bucket) for (const e of bucket.paths) for (const c of e.list) out.push(c);
-    return out;
+    const bucket = this.bucket(domain);
+    return bucket === undefined ? [] : bucket.list.slice();
   }
 
   domainCount(domain: string): number {
-    return this.domains.get(domain)?.count ?? 0;
+    return this.bucket(domain)?.list.length ?? 0;
   }
 
   *all(): IterableIterator<Cookie> {
-    for (const bucket of this.domains.values()) for (const e of bucket.paths) yield* e.list;
+    for (const bucket of this.domains.values()) yield* bucket.list;
   }
 
   removeAll(): void {
     this.domains.clear();
+    this.recent = undefined;
     this.hostCandidates.clear();
     this.version++;
     this.secureNames.clear();
@@ -206,7 +252,7 @@ export class MemoryCookieStore implements CookieStore {
     else this.secureNames.set(name, n);
   }
 
-  /** The buckets whose cookies `host` may receive: its own, then each parent domain's. */
+  /** The buckets whose cookies `host` may receive: its own domain's, then each parent's. */
   private bucketsFor(host: string): DomainBucket[] {
     const buckets: DomainBucket[] = [];
     const own = this.domains.get(host);
@@ -237,29 +283,10 @@ function pathMatches(path: string, p: string): boolean {
   return path.startsWith(p);
 }
 
-function collect(bucket: DomainBucket, exactHost: boolean, path: string, out: Cookie[], n: number): number {
-  const paths = bucket.paths;
-  if (paths.length <= PATH_SCAN_LIMIT) {
-    for (let i = 0; i < paths.length; i++) {
-      const entry = paths[i]!;
-      if (pathMatches(path, entry.path)) {
-        n = pushEntry(entry, exactHost, out, n);
-      }
-    }
-    return n;
-  }
-  for (const candidate of candidatePaths(path)) {
-    const entry = bucket.byPath.get(candidate);
-    if (entry) n = pushEntry(entry, exactHost, out, n);
-  }
-  return n;
-}
-
-function pushEntry(entry: PathEntry, exactHost: boolean, out: Cookie[], n: number): number {
-  const list = entry.list;
+function pushMatching(list: Cookie[], exactHost: boolean, path: string, out: Cookie[], n: number): number {
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
-    if (exactHost || !c.hostOnly) out[n++] = c;
+    if ((exactHost || !c.hostOnly) && pathMatches(path, c.path)) out[n++] = c;
   }
   return n;
 }
@@ -282,14 +309,35 @@ function sortPrefix(out: Cookie[], n: number): void {
   }
 }
 
-function insertPathEntry(paths: PathEntry[], entry: PathEntry): void {
-  let i = paths.length;
-  while (i > 0 && paths[i - 1]!.path.length < entry.path.length) i--;
-  paths.splice(i, 0, entry);
+/** Inserts after every element that does not sort after `cookie` (stable for equal keys). */
+function insertSorted(list: Cookie[], cookie: Cookie, order: (a: Cookie, b: Cookie) => number): void {
+  let i = list.length;
+  while (i > 0 && order(list[i - 1]!, cookie) > 0) i--;
+  if (i === list.length) list.push(cookie);
+  else list.splice(i, 0, cookie);
 }
 
-function insertByCreation(list: Cookie[], cookie: Cookie): void {
-  let i = list.length;
-  while (i > 0 && byCreation(list[i - 1]!, cookie) > 0) i--;
-  list.splice(i, 0, cookie);
+function buildIndex(list: readonly Cookie[]): Map<string, Cookie[]> {
+  const index = new Map<string, Cookie[]>();
+  for (const c of list) addToIndex(index, c);
+  return index;
+}
+
+function addToIndex(index: Map<string, Cookie[]>, cookie: Cookie): void {
+  const entry = index.get(cookie.path);
+  if (entry === undefined) index.set(cookie.path, [cookie]);
+  else insertSorted(entry, cookie, byCreation);
+}
+
+function replaceInIndex(index: Map<string, Cookie[]>, old: Cookie, cookie: Cookie): void {
+  removeFromIndex(index, old);
+  addToIndex(index, cookie);
+}
+
+function removeFromIndex(index: Map<string, Cookie[]>, old: Cookie): void {
+  const entry = index.get(old.path);
+  if (entry === undefined) return;
+  const i = entry.indexOf(old);
+  if (i !== -1) entry.splice(i, 1);
+  if (entry.length === 0) index.delete(old.path);
 }

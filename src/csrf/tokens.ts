@@ -2,6 +2,7 @@ import type { PreparedRequest } from '../request.js';
 import type { Response } from '../response.js';
 import type { Session } from '../session.js';
 import { resolveUrl } from '../url.js';
+import { internalRequest } from '../login/requests.js';
 import { currentScope, withScope } from '../login/scope.js';
 import { findHtmlTokens } from './html.js';
 import { toCsrfProfile, type CsrfInit, type CsrfProfile } from './profiles.js';
@@ -23,6 +24,33 @@ export interface CsrfToken {
   from: URL;
   /** Set after a login: the server has rotated it, so it must be fetched again before use. */
   stale: boolean;
+  /** The form parameter the server reads it from (a hidden input's name, the endpoint's `parameterName`). */
+  param?: string;
+}
+
+/** A token as a saved session holds it. */
+export interface SavedCsrfToken {
+  origin: string;
+  token: string;
+  header: string;
+  source: CsrfToken['source'];
+  from: string;
+  stale: boolean;
+  param?: string;
+}
+
+/** The CSRF state of a saved session: the profile it was made with (JSON-safe part) and its tokens. */
+export interface SavedCsrfState {
+  profile?: CsrfInit;
+  tokens: SavedCsrfToken[];
+}
+
+const SOURCES: ReadonlySet<string> = new Set(['cookie', 'html', 'json']);
+const registry = new WeakMap<Session, CsrfTokens>();
+
+/** The CSRF tokens of a session made with the `csrf` option. */
+export function csrfTokensOf(session: Session): CsrfTokens | undefined {
+  return registry.get(session);
 }
 
 type CookieReader = { getCookies(url: URL): readonly { name: string; value: string }[] };
@@ -34,6 +62,7 @@ type CookieReader = { getCookies(url: URL): readonly { name: string; value: stri
  */
 export class CsrfTokens {
   readonly profile: CsrfProfile;
+  readonly #init: CsrfInit;
   readonly #session: Session;
   readonly #tokens = new Map<string, CsrfToken>();
   readonly #fetching = new Map<string, Promise<void>>();
@@ -43,7 +72,9 @@ export class CsrfTokens {
 
   constructor(init: CsrfInit, session: Session) {
     this.profile = toCsrfProfile(init);
+    this.#init = init;
     this.#session = session;
+    registry.set(session, this);
     const meta = this.profile.meta;
     this.#metaNames = new Set(meta ? [meta.token, ...(meta.header ? [meta.header] : [])] : []);
     this.#inputNames = new Set(this.profile.hiddenInputs ?? []);
@@ -117,10 +148,14 @@ export class CsrfTokens {
     return fresh !== undefined && !fresh.stale && fresh.token !== sent;
   }
 
-  /** After a login: the server rotated its token, so one learned before it (in `learnedBefore`) is stale. */
-  async afterLogin(origin: string, learnedBefore: ReadonlySet<CsrfToken>): Promise<void> {
+  /**
+   * After a login: the server rotated its token, so one learned before it (in `learnedBefore`) or
+   * from the login page during it (`loginPage`) is stale.
+   */
+  async afterLogin(origin: string, learnedBefore: ReadonlySet<CsrfToken>, loginPage?: URL): Promise<void> {
     const t = this.#tokens.get(origin);
-    if (t && learnedBefore.has(t) && t.source !== 'cookie') t.stale = true;
+    const fromLoginPage = t !== undefined && loginPage !== undefined && t.source === 'html' && t.from.origin === loginPage.origin && t.from.pathname === loginPage.pathname;
+    if (t && (learnedBefore.has(t) || fromLoginPage) && t.source !== 'cookie') t.stale = true;
     if (this.tokenUrl?.origin === origin) await this.fetch(this.tokenUrl, true);
   }
 
@@ -142,7 +177,7 @@ export class CsrfTokens {
     let running = this.#fetching.get(origin);
     if (!running) {
       running = withScope('csrf', async () => {
-        const res = await this.#session.request('GET', source, { headers: { accept: source === tokenUrl ? 'application/json' : 'text/html' }, throwHttpErrors: false });
+        const res = await this.#session.request('GET', source, { ...internalRequest(this.#session), headers: { accept: source === tokenUrl ? 'application/json' : 'text/html' } });
         await res.cancel();
       }).finally(() => this.#fetching.delete(origin));
       this.#fetching.set(origin, running);
@@ -150,9 +185,41 @@ export class CsrfTokens {
     return running;
   }
 
-  #set(origin: string, token: Omit<CsrfToken, 'stale'>): void {
+  #set(origin: string, token: Omit<CsrfToken, 'stale'>, stale = false): void {
     if (!token.token || !HEADER_NAME.test(token.header) || REFUSED_HEADERS.has(token.header) || /[\r\n\0]/.test(token.token)) return;
-    this.#tokens.set(origin, { ...token, stale: false });
+    if (token.param !== undefined && !HEADER_NAME.test(token.param)) return;
+    this.#tokens.set(origin, { ...token, stale });
+  }
+
+  /** The state a saved session keeps; undefined when there is nothing to keep. */
+  exportState(): SavedCsrfState | undefined {
+    const profile = jsonSafeInit(this.#init);
+    if (!this.#tokens.size && profile === undefined) return undefined;
+    const tokens = [...this.#tokens].map(([origin, t]): SavedCsrfToken => ({
+      origin, token: t.token, header: t.header, source: t.source, from: t.from.href, stale: t.stale, ...(t.param !== undefined && { param: t.param }),
+    }));
+    return { ...(profile !== undefined && { profile }), tokens };
+  }
+
+  /**
+   * Restores tokens from a saved session, each bound to the origin it was learned from: an entry whose
+   * page is on another origin is dropped, and a cookie token is taken only when the jar (whose cookies
+   * keep their domains) still holds that cookie for the origin, with the jar's current value.
+   */
+  importState(value: unknown): void {
+    const list = isRecord(value) && Array.isArray(value.tokens) ? value.tokens as unknown[] : [];
+    for (const raw of list) {
+      const saved = savedToken(raw);
+      if (!saved) continue;
+      const from = new URL(saved.from);
+      if (saved.source === 'cookie') {
+        if (!this.profile.cookie) continue;
+        const current = this.#cookieValue(from);
+        if (current) this.#set(saved.origin, { token: current, header: saved.header, source: 'cookie', from });
+        continue;
+      }
+      this.#set(saved.origin, { token: saved.token, header: saved.header, source: saved.source, from, ...(saved.param !== undefined && { param: saved.param }) }, saved.stale);
+    }
   }
 
   #learnCookie(url: URL, res: Response): void {
@@ -203,7 +270,7 @@ export class CsrfTokens {
     }
     for (const n of this.#inputNames) {
       const value = hidden.get(n);
-      if (value) return this.#set(origin, { token: value, header: this.profile.header, source: 'html', from: url });
+      if (value) return this.#set(origin, { token: value, header: this.profile.header, source: 'html', from: url, param: n });
     }
   }
 
@@ -219,11 +286,44 @@ export class CsrfTokens {
     const token = [o.token, o.csrfToken, o._csrf].find((v) => typeof v === 'string') as string | undefined;
     if (!token) return;
     const header = typeof o.headerName === 'string' ? o.headerName.toLowerCase() : this.profile.header;
-    this.#set(origin, { token, header, source: 'json', from: url });
+    const param = typeof o.parameterName === 'string' ? o.parameterName : undefined;
+    this.#set(origin, { token, header, source: 'json', from: url, ...(param !== undefined && { param }) });
   }
 
   #isTokenUrl(url: URL): boolean {
     const t = this.tokenUrl;
     return t !== undefined && t.origin === url.origin && t.pathname === url.pathname;
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A saved token whose fields have the right types and whose page is on its own origin. */
+function savedToken(raw: unknown): SavedCsrfToken | undefined {
+  if (!isRecord(raw)) return undefined;
+  const { origin, token, header, source, from, stale, param } = raw;
+  if (typeof origin !== 'string' || typeof token !== 'string' || typeof header !== 'string' || typeof from !== 'string') return undefined;
+  if (typeof source !== 'string' || !SOURCES.has(source)) return undefined;
+  if (param !== undefined && typeof param !== 'string') return undefined;
+  let page: URL;
+  try {
+    page = new URL(from);
+  } catch {
+    return undefined;
+  }
+  if ((page.protocol !== 'http:' && page.protocol !== 'https:') || page.origin !== origin) return undefined;
+  return { origin, token, header: header.toLowerCase(), source: source as CsrfToken['source'], from, stale: stale === true, ...(param !== undefined && { param }) };
+}
+
+/** The `csrf` option as JSON can hold it: a profile name, or a profile without its functions. */
+function jsonSafeInit(init: CsrfInit): CsrfInit | undefined {
+  if (typeof init === 'string') return init;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(init)) {
+    if (typeof v === 'function' || v === undefined) continue;
+    out[k] = v instanceof URL ? v.href : v;
+  }
+  return out as CsrfInit;
 }

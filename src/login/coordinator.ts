@@ -4,7 +4,24 @@ import { SessioError } from '../errors.js';
 import { log } from '../log/index.js';
 import { resolveUrl } from '../url.js';
 import { withScope } from './scope.js';
+import type { TokenSet } from './token.js';
 import type { LoginContext, LoginStrategy } from './types.js';
+
+/** Tokens as a saved session keeps them: with the endpoint and origins they were issued for. */
+export interface BoundTokens extends TokenSet {
+  kind?: string;
+  /** The login URL or token endpoint that issued them. */
+  url: string;
+  /** The origins they may be sent to. */
+  origins: string[];
+}
+
+const coordinators = new WeakMap<Session, LoginCoordinator>();
+
+/** The login coordinator of a session (for saving and loading its state). */
+export function loginCoordinatorOf(session: Session): LoginCoordinator | undefined {
+  return coordinators.get(session);
+}
 
 /**
  * Runs a session's logins: one at a time, shared by every request that finds the session expired, so
@@ -24,6 +41,45 @@ export class LoginCoordinator {
     this.strategy = strategy;
     this.#csrf = csrf;
     this.context = { session, resolve: (url) => resolveUrl(url, session.config.baseUrl) };
+    coordinators.set(session, this);
+  }
+
+  /** Whether the login keeps tokens a saved session can hold. */
+  get holdsTokens(): boolean {
+    return this.strategy.exportTokens !== undefined;
+  }
+
+  /** The login's tokens, bound to the endpoint and origins they belong to; undefined when it has none. */
+  exportTokens(): BoundTokens | undefined {
+    const tokens = this.strategy.exportTokens?.();
+    if (!tokens) return undefined;
+    return {
+      ...tokens,
+      ...(this.strategy.kind && { kind: this.strategy.kind }),
+      url: this.strategy.loginUrl(this.context).href,
+      origins: [...this.#allOrigins()],
+    };
+  }
+
+  /**
+   * Takes saved tokens when they were issued by this login's endpoint for origins this login covers
+   * (a file saved against one server must not hand its token to another); returns whether it did.
+   * The session then counts as logged in: no login before the first request.
+   */
+  importTokens(saved: BoundTokens): boolean {
+    if (!this.strategy.importTokens || this.#running) return false;
+    if (saved.url !== this.strategy.loginUrl(this.context).href) return false;
+    const allowed = new Set(saved.origins);
+    for (const origin of this.#allOrigins()) if (!allowed.has(origin)) return false;
+    const { kind: _k, url: _u, origins: _o, ...tokens } = saved;
+    this.strategy.importTokens(tokens);
+    this.#loggedIn = true;
+    return true;
+  }
+
+  #allOrigins(): ReadonlySet<string> {
+    this.#origins ??= this.strategy.origins(this.context);
+    return this.#origins;
   }
 
   /** Counts completed logins: a request that started before the last one must not start another. */
@@ -42,8 +98,7 @@ export class LoginCoordinator {
 
   /** Whether requests to `url` belong to this login. */
   covers(url: URL): boolean {
-    this.#origins ??= this.strategy.origins(this.context);
-    return this.#origins.has(url.origin);
+    return this.#allOrigins().has(url.origin);
   }
 
   /** Resolves when no login is under way (whether it worked or not). */
@@ -106,8 +161,8 @@ export class LoginCoordinator {
       this.#loggedIn = true;
       // Spring and Django rotate the CSRF token at login: the old one is useless now.
       if (this.#csrf && before) {
-        this.#origins ??= this.strategy.origins(this.context);
-        for (const origin of this.#origins) await this.#csrf.afterLogin(origin, before);
+        const page = this.strategy.loginUrl(this.context);
+        for (const origin of this.#allOrigins()) await this.#csrf.afterLogin(origin, before, page);
       }
     }).finally(() => {
       this.#running = undefined;

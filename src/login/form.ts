@@ -4,6 +4,7 @@ import type { Response } from '../response.js';
 import { findLoginForm, findPageMessage, type LoginForm } from './page.js';
 import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
 import { defaultOrigins } from './origins.js';
+import { internalRequest } from './requests.js';
 
 /** Options of {@link formLogin}. */
 export interface FormLoginOptions extends ReloginOptions {
@@ -82,7 +83,8 @@ type Outcome = 'ok' | { error: AuthenticationError; raced: boolean };
 async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: Record<string, string>): Promise<Outcome> {
   const s = ctx.session;
   const pageUrl = ctx.resolve(options.url);
-  const page = await s.get(pageUrl, { headers: { accept: 'text/html,application/xhtml+xml', ...ajax }, throwHttpErrors: false });
+  const own = internalRequest(s);
+  const page = await s.get(pageUrl, { ...own, headers: { accept: 'text/html,application/xhtml+xml', ...ajax } });
   if (page.status >= 400) {
     return { error: new AuthenticationError(`the login page answered ${page.status}`, { method: 'GET', url: page.url, status: page.status }), raced: false };
   }
@@ -95,8 +97,8 @@ async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: 
   const fields = formFields(form, options);
   const headers = { accept: 'text/html,application/xhtml+xml', ...ajax };
   const res = method === 'GET'
-    ? await s.get(action, { params: fields, headers, throwHttpErrors: false })
-    : await s.post(action, { form: fields, headers, throwHttpErrors: false });
+    ? await s.get(action, { ...own, params: fields, headers })
+    : await s.post(action, { ...own, form: fields, headers });
   const ok = options.success ? await options.success(res) : formLoginSucceeded(res, pageUrl);
   if (!ok) {
     const sent = (res.history[0] ?? res).request.headers.cookie ?? '';
@@ -137,6 +139,7 @@ export function formLogin(options: FormLoginOptions): LoginStrategy {
     options: { relogin, replayUnsafe, isLoggedOut, origins },
     loginUrl: (ctx) => ctx.resolve(options.url),
     origins: (ctx) => defaultOrigins(ctx, options.url, origins),
+    credentials: () => ({ username: options.username, password: options.password }),
     async login(ctx) {
       // Responses to requests sent before the login may still arrive and replace the session cookie
       // between our GET and POST; the server then refuses the form. Start over when that happened.
@@ -148,7 +151,7 @@ export function formLogin(options: FormLoginOptions): LoginStrategy {
     },
     async logout(ctx) {
       if (options.logoutUrl === undefined) return;
-      const res = await ctx.session.post(ctx.resolve(options.logoutUrl), { headers: { accept: 'text/html,application/xhtml+xml' }, throwHttpErrors: false });
+      const res = await ctx.session.post(ctx.resolve(options.logoutUrl), { ...internalRequest(ctx.session), headers: { accept: 'text/html,application/xhtml+xml' } });
       await res.cancel();
     },
   };

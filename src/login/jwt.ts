@@ -1,6 +1,7 @@
 import type { RequestHeaders } from '../headers.js';
 import { AuthenticationError } from '../errors.js';
 import { defaultOrigins } from './origins.js';
+import { internalRequest } from './requests.js';
 import { expiryOf, readTokenResponse, tokenLogin, type TokenSet } from './token.js';
 import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
 
@@ -70,7 +71,7 @@ function firstOf(body: unknown, paths: readonly string[]): unknown {
 export function jwtLogin(options: JwtLoginOptions): LoginStrategy {
   const headers: RequestHeaders = { accept: 'application/json', ...options.headers };
   const toTokens = async (ctx: LoginContext, url: URL, json: Record<string, unknown>): Promise<TokenSet> => {
-    const res = await ctx.session.post(url, { json, headers, throwHttpErrors: false, auth: null });
+    const res = await ctx.session.post(url, { ...internalRequest(ctx.session), json, headers, auth: null });
     let token: unknown;
     if (options.tokenHeader) {
       token = res.headers.get(options.tokenHeader)?.replace(/^Bearer\s+/i, '');
@@ -92,6 +93,10 @@ export function jwtLogin(options: JwtLoginOptions): LoginStrategy {
     ...(options.scheme && { scheme: options.scheme }),
     ...(options.refreshBeforeSeconds !== undefined && { refreshBeforeSeconds: options.refreshBeforeSeconds }),
     origins: (ctx) => defaultOrigins(ctx, options.url, origins),
+    credentials: () => ({
+      ...(options.username !== undefined && { username: options.username }),
+      ...(options.password !== undefined && { password: options.password }),
+    }),
     obtain: (ctx) => toTokens(ctx, ctx.resolve(options.url), options.body ?? { username: options.username, password: options.password }),
     ...(options.refreshUrl !== undefined && {
       refresh: (ctx: LoginContext, rt: string) => toTokens(ctx, ctx.resolve(options.refreshUrl!), options.refreshBody ? options.refreshBody(rt) : { refresh_token: rt }),

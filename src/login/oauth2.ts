@@ -1,6 +1,7 @@
 import { AuthenticationError } from '../errors.js';
+import { internalRequest } from './requests.js';
 import { expiryOf, readTokenResponse, tokenLogin, type TokenSet } from './token.js';
-import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
+import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';
 
 /** The client and token endpoint shared by every OAuth 2 grant. */
 export interface OAuth2ClientOptions extends ReloginOptions {
@@ -34,7 +35,7 @@ async function tokenRequest(ctx: LoginContext, o: OAuth2ClientOptions, grant: Re
     form.client_id = o.clientId;
     if (o.clientSecret !== undefined) form.client_secret = o.clientSecret;
   }
-  const res = await ctx.session.post(url, { form, headers, throwHttpErrors: false, auth: null });
+  const res = await ctx.session.post(url, { ...internalRequest(ctx.session), form, headers, auth: null });
   const body = await readTokenResponse(res, 'POST', (b) => b.access_token);
   const type = body.token_type;
   if (typeof type === 'string' && type.toLowerCase() !== 'bearer') {
@@ -55,7 +56,7 @@ function apiOrigins(ctx: LoginContext, o: OAuth2ClientOptions): ReadonlySet<stri
   return new Set([base !== undefined ? new URL(String(base)).origin : ctx.resolve(o.tokenUrl).origin]);
 }
 
-function grantLogin(o: OAuth2ClientOptions, obtain: ((ctx: LoginContext) => Promise<TokenSet>) | undefined, initialRefreshToken?: string): LoginStrategy {
+function grantLogin(o: OAuth2ClientOptions, obtain: ((ctx: LoginContext) => Promise<TokenSet>) | undefined, initialRefreshToken?: string, user?: LoginCredentials): LoginStrategy {
   const { relogin, replayUnsafe, isLoggedOut, origins } = o;
   return tokenLogin({
     kind: 'oauth2',
@@ -63,6 +64,7 @@ function grantLogin(o: OAuth2ClientOptions, obtain: ((ctx: LoginContext) => Prom
     ...(o.refreshBeforeSeconds !== undefined && { refreshBeforeSeconds: o.refreshBeforeSeconds }),
     ...(initialRefreshToken !== undefined && { initialRefreshToken }),
     origins: (ctx) => apiOrigins(ctx, o),
+    credentials: () => ({ ...user, clientId: o.clientId, ...(o.clientSecret !== undefined && { clientSecret: o.clientSecret }) }),
     ...(obtain && { obtain }),
     refresh: (ctx, rt) => tokenRequest(ctx, o, { grant_type: 'refresh_token', refresh_token: rt }),
   }, { relogin, replayUnsafe, isLoggedOut, origins });
@@ -106,7 +108,8 @@ export interface PasswordGrantOptions extends OAuth2ClientOptions {
  * ```
  */
 export function passwordGrant(options: PasswordGrantOptions): LoginStrategy {
-  return grantLogin(options, (ctx) => tokenRequest(ctx, options, { grant_type: 'password', username: options.username, password: options.password }));
+  return grantLogin(options, (ctx) => tokenRequest(ctx, options, { grant_type: 'password', username: options.username, password: options.password }), undefined,
+    { username: options.username, password: options.password });
 }
 
 /** Options of {@link refreshTokenGrant}. */

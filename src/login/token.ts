@@ -5,7 +5,7 @@ import type { PreparedRequest } from '../request.js';
 import type { Response } from '../response.js';
 import { AUTH, type AuthScheme } from '../stages/auth.js';
 import { withScope } from './scope.js';
-import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
+import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';
 
 /** Tokens a token login holds. */
 export interface TokenSet {
@@ -35,6 +35,8 @@ export interface TokenGrant {
   logout?(ctx: LoginContext, tokens: TokenSet | undefined): Promise<void>;
   /** The origins the access token is sent to. */
   origins(ctx: LoginContext): ReadonlySet<string>;
+  /** The login's secrets, saved with the session only on opt-in. */
+  credentials?(): LoginCredentials;
 }
 
 /** The expiry of a token response: `expires_in` wins, else the JWT's own `exp`. */
@@ -131,6 +133,11 @@ export function tokenLogin(source: TokenGrant, options: ReloginOptions): LoginSt
     options,
     loginUrl: (ctx) => ctx.resolve(source.url),
     origins: (ctx) => source.origins(ctx),
+    ...(source.credentials && { credentials: source.credentials }),
+    exportTokens: () => tokens && { ...tokens },
+    importTokens(saved) {
+      tokens = { ...saved };
+    },
     login: (ctx) => (source.obtain ? obtain(ctx) : renew(ctx)),
     renew,
     async authorize(req: PreparedRequest, ctx: LoginContext) {

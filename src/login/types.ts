@@ -1,6 +1,7 @@
 import type { PreparedRequest } from '../request.js';
 import type { Response } from '../response.js';
 import type { Session } from '../session.js';
+import type { TokenSet } from './token.js';
 
 /** What a login strategy gets to work with. */
 export interface LoginContext {
@@ -43,7 +44,24 @@ export interface LoginStrategy {
   loginUrl(ctx: LoginContext): URL;
   /** Origins the login covers; the default is the `baseUrl` origin and the login URL's origin. */
   origins(ctx: LoginContext): ReadonlySet<string>;
+  /**
+   * The tokens a saved session keeps (token logins). Cookie-based logins have none: their state is
+   * the session cookie, saved with the jar.
+   */
+  exportTokens?(): TokenSet | undefined;
+  /** Takes tokens from a saved session, so no login is needed until they expire. */
+  importTokens?(tokens: TokenSet): void;
+  /** The secrets of the login, written only when the caller opts in (`save(path, { includeCredentials: true })`). */
+  credentials?(): LoginCredentials;
   /** Log in before the first request rather than when a response asks for it (token logins need a token). */
   readonly eager: boolean;
   readonly options: ReloginOptions;
+}
+
+/** A login's secrets, as saved on opt-in. */
+export interface LoginCredentials {
+  username?: string;
+  password?: string;
+  clientId?: string;
+  clientSecret?: string;
 }

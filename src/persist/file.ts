@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { CookieJar } from '../jar.js';
+import type { CookieJar } from '../cookies/index.js';
 import { ACCEPT_ENCODING } from '../decode.js';
 import { SessionFileError } from '../errors.js';
 import { applyHeaders, type RequestHeaders } from '../headers.js';
@@ -11,12 +11,20 @@ import { cookieRecords, jarFromJSON, jarToJSON, withCookies } from './jar-codec.
 import { withFileLock, type LockOptions } from './lock.js';
 import { fingerprints, keyedObject, mergeEntries, type Fingerprints, type Keyed } from './merge.js';
 import { emptyDocument, parseSessionDocument, type SessionDocument } from './schema.js';
-import { getSessionLogin, getSessionTokens, setSessionLogin, setSessionTokens, stateHandlers } from './state.js';
+import { getSessionLogin, setSessionLogin, setSessionTokens, stateHandlers } from './state.js';
+import { chooseCredentials, restoreTokens, tokensToSave } from './login-state.js';
+import './csrf-state.js';
 
 /** Options of `session.save()`. */
 export interface SaveOptions {
   /** How long to wait for another process's lock on the file (default 10 s). */
   lock?: LockOptions;
+  /**
+   * Also save the login's secrets (password, client secret) so the file alone can log in again.
+   * Default: the last choice for this session (a file loaded with them keeps them; else not saved).
+   * `false` removes them from the file. Tokens (access, refresh) are always saved.
+   */
+  includeCredentials?: boolean;
 }
 
 /** What this process last read from or wrote to a file, per session: the base of the three-way merge. */
@@ -48,6 +56,7 @@ export async function readSessionFile(file: string): Promise<SessionDocument | u
  */
 export async function saveSession(session: Session, file: string, options: SaveOptions = {}): Promise<void> {
   const path = resolve(file);
+  chooseCredentials(session, options.includeCredentials);
   await withFileLock(path, async () => {
     const disk = await readSessionFile(path);
     const ours = snapshot(session);
@@ -62,7 +71,9 @@ export async function saveSession(session: Session, file: string, options: SaveO
 
 /**
  * Builds a session from `file`: cookies (each bound to its domain), default headers, base URL, login
- * record, tokens and feature state. `init` overrides what the file says. `create` returns the session.
+ * record, tokens and feature state (CSRF tokens…). `init` overrides what the file says. A token login
+ * given in `init.login` takes the saved tokens when they were issued by its endpoint for its origins,
+ * and then needs no login until they expire. `create` returns the session.
  */
 export async function loadSession(file: string, init: SessionInit, create: (init: SessionInit) => Session): Promise<Session> {
   const path = resolve(file);
@@ -84,7 +95,7 @@ export function sessionFromDocument(path: string, doc: SessionDocument, init: Se
   const autosave = autosaveOptions(init.autosave, path);
   let session: Session;
   try {
-    session = create({ ...init, cookies, baseUrl: init.baseUrl ?? doc.baseUrl, headers: doc.headers, autosave });
+    session = create({ ...stateOptions(doc), ...init, cookies, baseUrl: init.baseUrl ?? doc.baseUrl, headers: doc.headers, autosave });
   } catch (err) {
     // A header with CR/LF or a bad base URL in the file: the file's fault, not the caller's.
     throw new SessionFileError(path, `holds a setting that cannot be used (${(err as Error).message}). It was left untouched; fix or delete it.`, { code: 'ERR_SESSION_FILE_CORRUPT', cause: err });
@@ -92,6 +103,7 @@ export function sessionFromDocument(path: string, doc: SessionDocument, init: Se
   if (init.headers) applyHeaders(session.headers, init.headers);
   if (doc.login) setSessionLogin(session, doc.login);
   if (doc.tokens) setSessionTokens(session, doc.tokens);
+  if (doc.tokens) restoreTokens(session, doc.tokens);
   for (const [name, handler] of stateHandlers()) {
     if (Object.prototype.hasOwnProperty.call(doc.state, name)) handler.restore(session, doc.state[name]);
   }
@@ -107,13 +119,23 @@ export function snapshot(session: Session): SessionDocument {
   doc.cookies = jarToJSON(session.cookies);
   const login = getSessionLogin(session);
   if (login) doc.login = login;
-  const tokens = getSessionTokens(session);
+  const tokens = tokensToSave(session);
   if (tokens) doc.tokens = tokens;
   for (const [name, handler] of stateHandlers()) {
     const value = handler.save(session);
     if (value !== undefined) doc.state[name] = value;
   }
   return doc;
+}
+
+/** Options the saved features need (their `options` hook), for those `init` leaves out. */
+function stateOptions(doc: SessionDocument): Partial<SessionInit> {
+  const out: Partial<SessionInit> = {};
+  for (const [name, handler] of stateHandlers()) {
+    if (!handler.options || !Object.prototype.hasOwnProperty.call(doc.state, name)) continue;
+    Object.assign(out, handler.options(doc.state[name]));
+  }
+  return out;
 }
 
 /** The session's headers minus sessio's own defaults, which a newer sessio may change. */

@@ -16,10 +16,18 @@ export interface LoginRecord {
   password?: string;
 }
 
-/** Bearer tokens obtained by a token login. */
+/** Bearer tokens obtained by a token login, bound to the endpoint and origins that issued them. */
 export interface TokenRecord {
   access?: string;
   refresh?: string;
+  /** Expiry of the access token, ms since the epoch. */
+  expiresAt?: number;
+  /** The login's kind (`jwt`, `oauth2`…). */
+  kind?: string;
+  /** The login URL or token endpoint that issued them: a login for another endpoint does not take them. */
+  url?: string;
+  /** The only origins the access token is sent to after a load. */
+  origins?: string[];
 }
 
 /** A saved session (schema version 1). */
@@ -92,10 +100,14 @@ export function parseSessionDocument(file: string, text: string): SessionDocumen
   if (tokens !== undefined) {
     if (!isRecord(tokens)) throw corrupt(file, '"tokens" is not an object');
     doc.tokens = {};
-    for (const k of ['access', 'refresh'] as const) {
+    for (const k of ['access', 'refresh', 'kind', 'url'] as const) {
       const t = own(tokens, k);
       if (typeof t === 'string') doc.tokens[k] = t;
     }
+    const expiresAt = own(tokens, 'expiresAt');
+    if (typeof expiresAt === 'number' && Number.isFinite(expiresAt)) doc.tokens.expiresAt = expiresAt;
+    const origins = own(tokens, 'origins');
+    if (Array.isArray(origins)) doc.tokens.origins = origins.filter((o): o is string => typeof o === 'string');
   }
   return doc;
 }

@@ -1,4 +1,4 @@
-import type { Session } from '../session.js';
+import type { Session, SessionInit } from '../session.js';
 import type { LoginRecord, TokenRecord } from './schema.js';
 
 /**
@@ -8,6 +8,11 @@ import type { LoginRecord, TokenRecord } from './schema.js';
 export interface SessionStateHandler {
   save(session: Session): unknown;
   restore(session: Session, value: unknown): void;
+  /**
+   * Session options the saved state needs, used on load where the caller gave none of them (the
+   * `csrf` profile the tokens were learned with, say); undefined when the value cannot give any.
+   */
+  options?(value: unknown): Partial<SessionInit> | undefined;
 }
 
 const handlers = new Map<string, SessionStateHandler>();

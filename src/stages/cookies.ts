@@ -15,7 +15,9 @@ export const REQUEST_COOKIES = 'requestCookies';
  */
 export function cookieStage(jar: CookieJarLike): Stage {
   return async (req, next) => {
-    const own = req.isOriginal() ? (req.context[REQUEST_COOKIES] as string | undefined) : undefined;
+    // The origin check reads URL.origin twice; skip it when the request brought no cookies of its own.
+    const given = req.context[REQUEST_COOKIES] as string | undefined;
+    const own = given !== undefined && req.isOriginal() ? given : undefined;
     const fromJar = jar.getCookieHeader(req.url);
     const header = own && fromJar ? `${own}; ${fromJar}` : own || fromJar;
     if (header) req.headers.cookie = header;

@@ -34,7 +34,7 @@ function wantedByDefault(policy: RetryPolicy, req: PreparedRequest, outcome: Out
 async function planRetry(policy: RetryPolicy, req: PreparedRequest, outcome: Outcome, attempt: number): Promise<RetryContext | undefined> {
   const asked = outcome.response ? serverDelay(outcome.response.headers) : undefined;
   const backoff = asked === undefined ? policy.backoff(attempt) : 0;
-  const delay = asked ?? (Number.isFinite(backoff) ? Math.max(0, backoff) : 0);
+  const delay = asked ?? (Number.isNaN(backoff) ? 0 : Math.max(0, backoff));
   const ctx: RetryContext = { attempt, request: req, delay, ...outcome };
   const wanted = policy.shouldRetry ? await policy.shouldRetry(ctx) : wantedByDefault(policy, req, outcome);
   if (!wanted) return undefined;

@@ -212,7 +212,7 @@ export class ProxyRouter {
     return new ProxyAgent({
       uri: choice.url.href,
       ...(choice.token && { token: choice.token }),
-      headers: choice.headers,
+      headers: { ...choice.headers }, // undici adds Proxy-Authorization to the object it gets
       // Absolute-form requests for http: origins (the proxy sees and strips Proxy-Authorization);
       // https: origins still get a CONNECT tunnel.
       proxyTunnel: false,

@@ -88,7 +88,9 @@ export class Transport {
 
   #dispatchOnce(req: PreparedRequest): Promise<RawResponse> {
     const { settings } = req;
-    this.agents.countRequest(req.url.origin);
+    // URL.origin is rebuilt on every read; one read per hop.
+    const origin = req.url.origin;
+    this.agents.countRequest(origin);
     return new Promise<RawResponse>((resolve, reject) => {
       const handler = new ResponseHandler({
         streaming: settings.stream,
@@ -103,7 +105,7 @@ export class Transport {
         },
       });
       const opts: Dispatcher.DispatchOptions = {
-        origin: req.url.origin,
+        origin,
         path: req.url.pathname + req.url.search,
         method: req.method as Dispatcher.HttpMethod,
         headers: req.headers,
@@ -118,7 +120,8 @@ export class Transport {
     });
   }
 
-  async #toResponse(raw: RawResponse, req: PreparedRequest, started: number): Promise<Response> {
+  // Not async: a body that needs no decoding (the common case) costs no extra promise.
+  #toResponse(raw: RawResponse, req: PreparedRequest, started: number): Response | Promise<Response> {
     const headers = new Headers(raw.headers);
     const decoders = req.method === 'HEAD' || raw.status === 204 || raw.status === 304 ? [] : decodersFor(headers.get('content-encoding') ?? undefined) ?? [];
     const limit = req.settings.maxDecodedSize;
@@ -134,13 +137,14 @@ export class Transport {
       return new Response({ ...init, elapsed: performance.now() - started, stream });
     }
     const chunks = raw.chunks!;
-    let bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     if (decoders.length && bytes.length) {
-      try {
-        bytes = await decodeBuffer(bytes, decoders, limit);
-      } catch (err) {
-        throw toSessioError(err, req);
-      }
+      return decodeBuffer(bytes, decoders, limit).then(
+        (decoded) => new Response({ ...init, elapsed: performance.now() - started, bytes: decoded }),
+        (err: unknown) => {
+          throw toSessioError(err, req);
+        },
+      );
     }
     return new Response({ ...init, elapsed: performance.now() - started, bytes });
   }

@@ -98,6 +98,13 @@ describe('sessio output', { timeout: 90_000 }, () => {
     expect(plain.out).toBe('{\n    "status": 200\n}\n');
   });
 
+  it('colours piped output under FORCE_COLOR, not under FORCE_COLOR=0', async () => {
+    const forced = await runCli([`${server.url}/status/200`], { env: { ...env(), FORCE_COLOR: '1' } });
+    expect(forced.out).toContain('\x1b[34m"status"\x1b[39m');
+    const off = await runCli([`${server.url}/status/200`], { env: { ...env(), FORCE_COLOR: '0' } });
+    expect(off.out).toBe('{"status":200}');
+  });
+
   it('prints a redacted curl command with --curl and sends nothing', async () => {
     await runCli(['--session', 'curl', `${server.url}/set`, 'sid==s3cr3t'], { env: env() });
     // --check-status would exit 5 had the request gone out.

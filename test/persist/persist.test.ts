@@ -183,3 +183,25 @@ describe('with the RFC 6265bis jar', () => {
     await loaded.close();
   });
 });
+
+describe('the lock file', () => {
+  it('takes over a lock left by a dead process', async () => {
+    const file = path.join(dir, 'stale.json');
+    await writeFile(`${file}.lock`, '999999999\n');
+    const s = new Session();
+    await s.save(file);
+    await s.close();
+    expect(JSON.parse(await readFile(file, 'utf8')).format).toBe('sessio-session');
+    expect((await readdir(dir)).includes('stale.json.lock')).toBe(false);
+  });
+
+  it('gives up with a clear error while a live process holds the lock', async () => {
+    const file = path.join(dir, 'held.json');
+    await writeFile(`${file}.lock`, `${process.pid}\n`);
+    const s = new Session();
+    const err = await s.save(file, { lock: { timeout: 200 } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_SESSION_FILE_LOCK', file });
+    expect((err as Error).message).toContain('delete the lock file');
+    await s.close();
+  });
+});

@@ -5,6 +5,7 @@
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyError, Session, type SessionInit } from '../../src/index.js';
 import { startSquid, startTinyproxy, type RunningProxy } from '../helpers/proxies.js';
@@ -271,6 +272,45 @@ describe.each(fixtures)('through $name', ({ name, start, wrongStatus }) => {
         tunnels.stop();
       }
     });
+  });
+});
+
+describe('an https:// proxy (a Node CONNECT proxy over TLS)', () => {
+  it('reaches HTTP and HTTPS origins through a TLS tunnel, with decoded credentials and proxy.tls', async () => {
+    const pki = await testPki();
+    const connects: { target: string; auth: string | undefined; team: string | undefined }[] = [];
+    const tlsProxy = await startHttpsServer((_req, res) => res.writeHead(405).end());
+    tlsProxy.server.on('connect', (req: IncomingMessage, client: import('node:stream').Duplex, head: Buffer) => {
+      connects.push({ target: req.url!, auth: req.headers['proxy-authorization'], team: req.headers['x-team'] as string | undefined });
+      const [host, port] = req.url!.split(':');
+      const upstream = net.connect(Number(port), host!, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    const plainOrigin = await origin(false);
+    const secureOrigin = await origin(true);
+    const s = new Session({
+      trustEnv: false,
+      tls: { ca: pki.ca },
+      proxy: { url: `https://us%40er:p%3Ass@127.0.0.1:${tlsProxy.port}`, tls: { ca: pki.ca }, headers: { 'X-Team': 'qa' } },
+    });
+    try {
+      expect((await s.get(`${secureOrigin.server.url}/s`)).status).toBe(200);
+      expect((await s.get(`${plainOrigin.server.url}/p`)).status).toBe(200);
+      const auth = `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`;
+      expect(connects).toEqual([
+        { target: `127.0.0.1:${secureOrigin.server.port}`, auth, team: 'qa' },
+        { target: `127.0.0.1:${plainOrigin.server.port}`, auth, team: 'qa' },
+      ]);
+      expect([...secureOrigin.seen, ...plainOrigin.seen].map((x) => x.proxyAuthorization)).toEqual([null, null]);
+    } finally {
+      await s.close();
+      await Promise.all([tlsProxy.close(), plainOrigin.server.close(), secureOrigin.server.close()]);
+    }
   });
 });
 

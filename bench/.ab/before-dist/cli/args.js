@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { isItem, UsageError } from './items.js';
+/** Every option of every command; each command checks which ones apply. */
+const OPTIONS = {
+    session: { type: 'string' },
+    form: { type: 'boolean', short: 'f' },
+    json: { type: 'boolean', short: 'j' },
+    verbose: { type: 'boolean', short: 'v' },
+    print: { type: 'string', short: 'p' },
+    headers: { type: 'boolean', short: 'h' },
+    body: { type: 'boolean', short: 'b' },
+    pretty: { type: 'string' },
+    curl: { type: 'boolean' },
+    har: { type: 'string' },
+    'check-status': { type: 'boolean' },
+    timeout: { type: 'string' },
+    proxy: { type: 'string' },
+    verify: { type: 'string' },
+    ca: { type: 'string' },
+    follow: { type: 'boolean', short: 'F' },
+    'max-redirects': { type: 'string' },
+    download: { type: 'boolean', short: 'd' },
+    output: { type: 'string', short: 'o' },
+    quiet: { type: 'boolean', short: 'q' },
+    user: { type: 'string', short: 'u' },
+    csrf: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    'save-password': { type: 'boolean' },
+    help: { type: 'boolean' },
+    version: { type: 'boolean' },
+};
+function parse(argv) {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+/** Parses argv (without `node` and the script). */
+export function parseCommand(argv) {
+    let parsed;
+    try {
+        parsed = parse(argv);
+    }
+    catch (err) {
+        throw new UsageError(err.message.replace(/\. To specify a positional.*$/s, ''), 'see sessio --help');
+    }
+    const { values, positionals } = parsed;
+    if (values.help)
+        return { kind: 'help' };
+    if (values.version)
+        return { kind: 'version' };
+    const [first, ...rest] = positionals;
+    if (first === undefined)
+        throw new UsageError('no URL given', 'e.g. sessio :8080/api, or sessio --help');
+    if (first === 'session' && (rest.length === 0 || (rest.length <= 2 && !isItem(rest[0]) && !rest[0].includes('.')))) {
+        const action = rest[0];
+        if (action === undefined || !['list', 'show', 'rm'].includes(action))
+            throw new UsageError(`session ${action ?? ''}: expected list, show NAME or rm NAME`.replace('  ', ' '), 'see sessio --help');
+        if (action !== 'list' && rest[1] === undefined)
+            throw new UsageError(`session ${action} needs a NAME`, 'see sessio session list');
+        return { kind: 'session', values, action, name: rest[1] };
+    }
+    if (first === 'login' && rest.length === 0)
+        throw new UsageError('login needs the URL of the login page', 'e.g. sessio login :8080/login --user alice');
+    if (first === 'login' && rest.length === 1) {
+        if (!values.user)
+            throw new UsageError('login needs --user NAME', 'e.g. sessio login :8080/login --user alice');
+        return { kind: 'login', values, url: rest[0] };
+    }
+    // HTTPie's guess: a first word of letters followed by a URL (not an item) is the method.
+    if (/^[A-Za-z]+$/.test(first) && rest.length > 0 && !isItem(rest[0])) {
+        return { kind: 'request', values, method: first.toUpperCase(), url: rest[0], items: rest.slice(1) };
+    }
+    return { kind: 'request', values, method: undefined, url: first, items: rest };
+}

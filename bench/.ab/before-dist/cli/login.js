@@ -1,0 +1,44 @@
+import { CSRF_PROFILES } from '../csrf/profiles.js';
+import { setSessionLogin } from '../persist/state.js';
+import { UsageError } from './items.js';
+import { write } from './io.js';
+import { networkInit, openSession, persist } from './open.js';
+import { PASSWORD_ENV, promptPassword, readStdinPassword } from './password.js';
+import { expandUrl } from './target.js';
+/** `sessio login URL --user NAME`: form login (CSRF field included), saved to the session. */
+export async function runLogin(cmd, io) {
+    const v = cmd.values;
+    const url = expandUrl(cmd.url);
+    if (url.startsWith('/'))
+        throw new UsageError('login needs a full URL', 'e.g. sessio login :8080/login --user alice');
+    const csrf = v.csrf;
+    if (csrf !== undefined && !Object.prototype.hasOwnProperty.call(CSRF_PROFILES, csrf)) {
+        throw new UsageError(`--csrf ${JSON.stringify(csrf)} is not a known profile`, `use one of ${Object.keys(CSRF_PROFILES).join(', ')}`);
+    }
+    const username = v.user;
+    const password = await obtainPassword(username, url, v['password-stdin'] ?? false, io);
+    const record = { url, username, ...(csrf && { csrf }), ...(v['save-password'] && { password }) };
+    const cli = await openSession({ ...v, session: v.session ?? 'default' }, io.env, networkInit(v), { ...record, password });
+    try {
+        await cli.session.login();
+        setSessionLogin(cli.session, record);
+        await persist(cli);
+    }
+    finally {
+        await cli.session.close();
+    }
+    if (!v.quiet)
+        await write(io.stdout, `Logged in to ${new URL(url).origin} as ${username}; session saved to ${cli.file}\n`);
+    return 0;
+}
+async function obtainPassword(username, url, fromStdin, io) {
+    if (fromStdin)
+        return readStdinPassword(io.stdin);
+    const env = io.env[PASSWORD_ENV];
+    if (env !== undefined && env !== '')
+        return env;
+    if (io.stdin.isTTY !== true) {
+        throw new UsageError('no password: stdin is not a terminal', `set ${PASSWORD_ENV} or pipe it with --password-stdin`);
+    }
+    return promptPassword(`Password for ${username} at ${new URL(url).host}: `, io.stdin, io.stderr);
+}

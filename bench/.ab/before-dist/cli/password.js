@@ -1,0 +1,51 @@
+import { UsageError } from './items.js';
+/** Environment variable read for the login password. */
+export const PASSWORD_ENV = 'SESSIO_PASSWORD';
+/** Reads all of stdin (for `--password-stdin`), without the final line break. */
+export async function readStdinPassword(stdin) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of stdin) {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size > 64 * 1024)
+            throw new UsageError('--password-stdin: more than 64 KiB on stdin', 'pipe just the password');
+    }
+    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+/**
+ * Prompts on stderr and reads a line from the terminal without echoing it (raw mode). Ctrl-C and
+ * Ctrl-D cancel; Backspace edits.
+ */
+export function promptPassword(prompt, stdin, stderr) {
+    return new Promise((resolve, reject) => {
+        stderr.write(prompt);
+        let value = '';
+        stdin.setRawMode(true);
+        stdin.resume();
+        stdin.setEncoding('utf8');
+        const finish = (err) => {
+            stdin.setRawMode(false);
+            stdin.pause();
+            stdin.removeListener('data', onData);
+            stderr.write('\n');
+            if (err)
+                reject(err);
+            else
+                resolve(value);
+        };
+        const onData = (data) => {
+            for (const ch of data) {
+                if (ch === '\r' || ch === '\n')
+                    return finish();
+                if (ch === '\u0003' || ch === '\u0004')
+                    return finish(new UsageError('login cancelled'));
+                if (ch === '\u007f' || ch === '\b')
+                    value = value.slice(0, -1);
+                else if (ch >= ' ')
+                    value += ch;
+            }
+        };
+        stdin.on('data', onData);
+    });
+}

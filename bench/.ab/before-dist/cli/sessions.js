@@ -1,0 +1,82 @@
+import { chmod, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DIR_MODE } from '../persist/atomic.js';
+import { readSessionFile } from '../persist/file.js';
+import { cookieRecords } from '../persist/jar-codec.js';
+import { redactHeaders, REDACTED } from '../redact.js';
+import { UsageError } from './items.js';
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+/** `$XDG_CONFIG_HOME/sessio/sessions`, or `~/.config/sessio/sessions`. */
+export function sessionsDir(env) {
+    const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+    return join(base, 'sessio', 'sessions');
+}
+/** A session argument: a path when it has a slash or ends in `.json`, else a name in the sessions directory. */
+export function sessionPath(arg, env) {
+    if (arg.includes('/') || arg.includes('\\') || arg.endsWith('.json'))
+        return resolve(arg);
+    if (!NAME.test(arg) || arg.includes('..'))
+        throw new UsageError(`${JSON.stringify(arg)} is not a valid session name`, 'use letters, digits, ".", "_" and "-", or give a path such as ./s.json');
+    return join(sessionsDir(env), `${arg}.json`);
+}
+/** Creates the sessions directory owner-only (0700), and tightens it if it exists. */
+export async function ensureSessionsDir(env) {
+    const dir = sessionsDir(env);
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    await chmod(join(dir, '..'), DIR_MODE).catch(() => undefined);
+    await chmod(dir, DIR_MODE);
+}
+/** A summary line per saved session. */
+export async function listSessions(env) {
+    const dir = sessionsDir(env);
+    const names = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.json')).sort();
+    const rows = [];
+    for (const f of names) {
+        const path = join(dir, f);
+        const info = await stat(path);
+        let detail;
+        try {
+            const doc = await readSessionFile(path);
+            const cookies = cookieRecords(doc?.cookies);
+            const hosts = [...new Set(cookies.map((c) => String(c.raw.domain ?? c.raw.host)))];
+            detail = [`${cookies.length} cookie${cookies.length === 1 ? '' : 's'}`, hosts.join(',') || '-', doc?.login ? `login ${doc.login.username}` : ''];
+        }
+        catch (err) {
+            detail = ['unreadable', err.code ?? 'error', ''];
+        }
+        rows.push([f.slice(0, -5), info.mtime.toISOString().slice(0, 16).replace('T', ' '), ...detail]);
+    }
+    return { dir, rows };
+}
+/** The document with every secret replaced: cookie values, sensitive headers, password, tokens, state values. */
+export function redactDocument(doc) {
+    const cookies = cookieRecords(doc.cookies).map((c) => ({ ...c.raw, value: REDACTED }));
+    return {
+        ...doc,
+        headers: redactHeaders(doc.headers),
+        cookies,
+        ...(doc.login && { login: { ...doc.login, ...(doc.login.password !== undefined && { password: REDACTED }) } }),
+        ...(doc.tokens && { tokens: Object.fromEntries(Object.keys(doc.tokens).map((k) => [k, REDACTED])) }),
+        state: redactLeaves(doc.state),
+    };
+}
+function redactLeaves(value) {
+    if (Array.isArray(value))
+        return value.map(redactLeaves);
+    if (value !== null && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactLeaves(v)]));
+    return typeof value === 'string' ? REDACTED : value;
+}
+/** Deletes a saved session; false when there was none. */
+export async function removeSession(path) {
+    try {
+        await unlink(path);
+        return true;
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return false;
+        throw err;
+    }
+}

@@ -1,0 +1,72 @@
+// Host and domain rules of RFC 6265bis sections 5.1.2/5.1.3 and the public suffix check of 5.7.
+import { getPublicSuffix } from 'tldts';
+function isDigitsOnly(s, start, end) {
+    if (start === end || end - start > 3)
+        return false;
+    for (let i = start; i < end; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x30 || c > 0x39)
+            return false;
+    }
+    return true;
+}
+/** True for an IPv6 literal in brackets (as WHATWG URL gives it) or a dotted-quad IPv4 address. */
+export function isIpAddress(host) {
+    if (host.charCodeAt(0) === 0x5b /* [ */)
+        return true;
+    const last = host.charCodeAt(host.length - 1);
+    if (last < 0x30 || last > 0x39)
+        return false;
+    let start = 0;
+    let parts = 0;
+    for (let i = 0; i <= host.length; i++) {
+        if (i === host.length || host.charCodeAt(i) === 0x2e) {
+            if (!isDigitsOnly(host, start, i))
+                return false;
+            parts++;
+            start = i + 1;
+        }
+    }
+    return parts === 4;
+}
+/** Domain-match of RFC 6265bis 5.1.3: `host` is `domain` or a subdomain of it (never for IPs). */
+export function domainMatch(host, domain) {
+    if (host === domain)
+        return true;
+    return (host.length > domain.length &&
+        host.endsWith(domain) &&
+        host.charCodeAt(host.length - domain.length - 1) === 0x2e &&
+        !isIpAddress(host));
+}
+/**
+ * Secure origins as browsers define them: https/wss, and also http to localhost and loopback
+ * addresses, so that local development servers can set Secure cookies.
+ */
+export function isSecureOrigin(protocol, host) {
+    if (protocol === 'https:' || protocol === 'wss:')
+        return true;
+    if (host === 'localhost' || host.endsWith('.localhost') || host === '[::1]')
+        return true;
+    return host.startsWith('127.') && isIpAddress(host);
+}
+/**
+ * 6265bis ignores a cookie whose Domain attribute is not US-ASCII (request hosts are punycode
+ * already, so such a Domain could never match anyway).
+ */
+export function isAsciiDomain(domain) {
+    for (let i = 0; i < domain.length; i++) {
+        if (domain.charCodeAt(i) > 0x7f)
+            return false;
+    }
+    return true;
+}
+/**
+ * True when `domain` is a public suffix (e.g. `com`, `co.uk`, `github.io`), including the PSL's
+ * default `*` rule, so an unlisted single label like `test` counts as one.
+ */
+export function isPublicSuffix(domain) {
+    if (isIpAddress(domain))
+        return false;
+    const suffix = getPublicSuffix(domain, { allowPrivateDomains: true });
+    return suffix === domain;
+}

@@ -1,0 +1,18 @@
+import { Parser } from 'htmlparser2';
+/** Parses `html` with a real HTML parser and collects the named meta tags and hidden inputs. */
+export function findHtmlTokens(html, metaNames, inputNames) {
+    const found = { meta: new Map(), hidden: new Map() };
+    const parser = new Parser({
+        onopentag(tag, attrs) {
+            const name = attrs.name;
+            if (name === undefined)
+                return;
+            if (tag === 'meta' && metaNames.has(name) && attrs.content !== undefined && !found.meta.has(name))
+                found.meta.set(name, attrs.content);
+            else if (tag === 'input' && inputNames.has(name) && attrs.value !== undefined && !found.hidden.has(name))
+                found.hidden.set(name, attrs.value);
+        },
+    }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+    parser.end(html);
+    return found;
+}

@@ -1,0 +1,2 @@
+export { CSRF_PROFILES, toCsrfProfile } from './profiles.js';
+export { CsrfTokens } from './tokens.js';

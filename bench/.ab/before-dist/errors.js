@@ -1,0 +1,182 @@
+import { redactUrl } from './redact.js';
+/**
+ * Every error sessio throws is a {@link SessioError}: catch that one class, then narrow by `code` or
+ * `instanceof`. Messages name the method and URL (with credentials removed) and say what to do.
+ */
+export class SessioError extends Error {
+    /** A stable machine-readable code such as `ERR_TIMEOUT`. */
+    code;
+    /** The request method, when the error belongs to a request. */
+    method;
+    /** The request URL with userinfo removed, when the error belongs to a request. */
+    url;
+    constructor(message, options) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.name = new.target.name;
+        this.code = options.code;
+        if (options.method !== undefined)
+            this.method = options.method;
+        if (options.url !== undefined)
+            this.url = safeUrl(options.url);
+    }
+}
+/** A URL without userinfo and with secret query parameters redacted, so errors and logs carry no secrets. */
+export function safeUrl(url) {
+    return redactUrl(url);
+}
+function where(method, url) {
+    if (url === undefined)
+        return '';
+    return ` (${method ?? 'GET'} ${safeUrl(url)})`;
+}
+/** The options of a request are wrong: a bad URL, a header with CR/LF, two bodies at once. */
+export class RequestError extends SessioError {
+    constructor(message, options = {}) {
+        super(message + where(options.method, options.url), { code: 'ERR_REQUEST', ...options });
+    }
+}
+/** A URL that cannot be parsed, or whose scheme is not http(s). */
+export class InvalidURLError extends RequestError {
+    constructor(input, reason, cause) {
+        super(`Invalid URL ${JSON.stringify(input.replace(/\/\/[^/@]*@/, '//'))}: ${reason}`, { code: 'ERR_INVALID_URL', cause });
+    }
+}
+/** A header name or value that would corrupt the request (CR, LF or NUL), refused before anything is sent. */
+export class InvalidHeaderError extends RequestError {
+    header;
+    constructor(header, reason, method, url) {
+        super(`Invalid header ${JSON.stringify(header)}: ${reason}; nothing was sent`, { code: 'ERR_INVALID_HEADER', method, url });
+        this.header = header;
+    }
+}
+/** DNS lookup or TCP connection failed. */
+export class ConnectError extends SessioError {
+    constructor(method, url, cause) {
+        const reason = cause?.code ?? cause?.message ?? 'unknown';
+        super(`Cannot connect to ${originOf(url)}: ${reason}${where(method, url)}. Is the server running and the host name right?`, { code: 'ERR_CONNECT', method, url, cause });
+    }
+}
+/** The TLS handshake failed: unknown CA, wrong host name, expired or self-signed certificate. */
+export class TLSError extends SessioError {
+    constructor(method, url, cause) {
+        const code = cause?.code ?? '';
+        const hint = /SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY/.test(code)
+            ? ' The certificate is self-signed or from an unknown CA: pass its CA with `tls: { ca }`, or (for testing only) `tls: { rejectUnauthorized: false }`.'
+            : '';
+        super(`TLS handshake with ${originOf(url)} failed: ${code || cause?.message}${where(method, url)}.${hint}`, { code: 'ERR_TLS', method, url, cause });
+    }
+}
+/** A timeout fired; `phase` says which one. */
+export class TimeoutError extends SessioError {
+    phase;
+    timeout;
+    constructor(phase, timeout, method, url, cause) {
+        super(`Timed out after ${timeout} ms waiting for the ${phase === 'total' ? 'whole request' : phase}${where(method, url)}`, { code: 'ERR_TIMEOUT', method, url, cause });
+        this.phase = phase;
+        this.timeout = timeout;
+    }
+}
+/** The request was cancelled through its `signal`. */
+export class AbortError extends SessioError {
+    constructor(method, url, cause) {
+        super(`Request aborted${where(method, url)}`, { code: 'ERR_ABORTED', method, url, cause });
+    }
+}
+/** The connection broke while the request or response was under way. */
+export class NetworkError extends SessioError {
+    constructor(method, url, cause) {
+        const reason = cause?.code ?? cause?.message;
+        super(`Connection to ${originOf(url)} failed during the exchange: ${reason}${where(method, url)}`, { code: 'ERR_NETWORK', method, url, cause });
+    }
+}
+/**
+ * The proxy failed the request: it refused the proxy credentials (407, or tinyproxy's 401), refused to
+ * open a tunnel, or could not be reached. `proxy` is its URL without credentials; `status` what it answered.
+ */
+export class ProxyError extends SessioError {
+    proxy;
+    status;
+    constructor(message, options) {
+        const proxy = safeUrl(options.proxy);
+        super(`${message}${where(options.method, options.url)}`, { code: 'ERR_PROXY', method: options.method, url: options.url, cause: options.cause });
+        this.proxy = proxy;
+        if (options.status !== undefined)
+            this.status = options.status;
+    }
+}
+/** A response body that cannot be decoded: corrupt or truncated gzip, deflate, br or zstd data. */
+export class DecodeError extends SessioError {
+    constructor(coding, method, url, cause) {
+        super(`Cannot decode the ${coding} response body: ${cause?.message ?? cause}${where(method, url)}`, { code: 'ERR_DECODE', method, url, cause });
+    }
+}
+/** A request on a session after `close()`. */
+export class SessionClosedError extends SessioError {
+    constructor(method, url) {
+        super(`The session is closed${where(method, url)}; create a new Session`, { code: 'ERR_SESSION_CLOSED', method, url });
+    }
+}
+/** A body larger than allowed, compressed or not (`maxDecodedSize`). */
+export class BodyTooLargeError extends SessioError {
+    limit;
+    constructor(limit, method, url) {
+        super(`Response body exceeds maxDecodedSize (${limit} bytes)${where(method, url)}. Raise maxDecodedSize or use stream: true.`, { code: 'ERR_BODY_TOO_LARGE', method, url });
+        this.limit = limit;
+    }
+}
+/** A redirect could not be followed: a non-http(s) Location, or a body that cannot be sent again. */
+export class RedirectError extends SessioError {
+    constructor(message, method, url) {
+        super(message + where(method, url), { code: 'ERR_REDIRECT', method, url });
+    }
+}
+/** More redirects than `maxRedirects`; `history` holds every hop. */
+export class TooManyRedirectsError extends SessioError {
+    history;
+    constructor(max, method, url, history) {
+        super(`Exceeded maxRedirects (${max})${where(method, url)}; last hops: ${history.slice(-3).map((h) => `${h.status} ${safeUrl(h.url)}`).join(' -> ')}`, { code: 'ERR_TOO_MANY_REDIRECTS', method, url });
+        this.history = history;
+    }
+}
+/** A response with status 4xx or 5xx, thrown by `raiseForStatus()` or with `throwHttpErrors`. */
+export class HTTPError extends SessioError {
+    status;
+    response;
+    constructor(response, method, excerpt) {
+        const kind = response.status >= 500 ? 'Server Error' : 'Client Error';
+        super(`${response.status} ${kind} for ${method} ${safeUrl(response.url)}${excerpt ? `: ${excerpt}` : ''}`, { code: 'ERR_HTTP_STATUS', method, url: response.url });
+        this.status = response.status;
+        this.response = response;
+    }
+}
+function originOf(url) {
+    try {
+        return (typeof url === 'string' ? new URL(url) : url).host;
+    }
+    catch {
+        return String(url);
+    }
+}
+/** A saved-session file that cannot be read or written: corrupt, from a newer sessio, locked. The file is left untouched. */
+export class SessionFileError extends SessioError {
+    /** The session file concerned. */
+    file;
+    constructor(file, message, options = {}) {
+        super(`Session file ${file}: ${message}`, { code: options.code ?? 'ERR_SESSION_FILE', cause: options.cause });
+        this.file = file;
+    }
+}
+/**
+ * A login was refused or could not be completed: wrong credentials, a refused token request, a login
+ * page without a form. `reason` is what the server said (never the credentials); `status` its status.
+ */
+export class AuthenticationError extends SessioError {
+    reason;
+    status;
+    constructor(reason, options = {}) {
+        super(`Login failed: ${reason}${where(options.method, options.url)}`, { code: 'ERR_AUTHENTICATION', ...options });
+        this.reason = reason;
+        if (options.status !== undefined)
+            this.status = options.status;
+    }
+}

@@ -1,0 +1,36 @@
+/** Key in `req.context` where the session keeps the `multipart` option, for `toCurl()`. */
+export const MULTIPART = 'multipart';
+/** Describes a body without reading or copying it. */
+export function snapshotBody(body, multipart) {
+    if (!body)
+        return undefined;
+    const data = typeof body.data === 'string' || body.data instanceof Uint8Array ? body.data : undefined;
+    if (data !== undefined)
+        return { kind: 'fixed', data, size: body.contentLength, multipart: undefined };
+    return { kind: multipart ? 'multipart' : 'stream', data: undefined, size: body.contentLength, multipart };
+}
+const decoder = new TextDecoder('utf-8', { fatal: true });
+/** Text of the bytes if they are UTF-8 without NUL; a cut multi-byte character at the end is tolerated. */
+export function utf8Text(bytes) {
+    if (bytes.includes(0))
+        return undefined;
+    for (let cut = 0; cut < 4 && cut <= bytes.length; cut++) {
+        try {
+            return decoder.decode(cut ? bytes.subarray(0, bytes.length - cut) : bytes);
+        }
+        catch {
+            // maybe a character split at the end: try shorter
+        }
+    }
+    return undefined;
+}
+/** The first `limit` characters of a body (decoding only that much of a byte body). */
+export function excerpt(data, limit) {
+    if (typeof data === 'string')
+        return { text: data.slice(0, limit), truncated: data.length > limit, binary: false };
+    const head = data.length > limit * 4 ? data.subarray(0, limit * 4) : data;
+    const text = utf8Text(head);
+    if (text === undefined)
+        return { text: '', truncated: false, binary: true };
+    return { text: text.slice(0, limit), truncated: text.length > limit || head.length < data.length, binary: false };
+}

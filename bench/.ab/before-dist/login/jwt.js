@@ -1,0 +1,71 @@
+import { AuthenticationError } from '../errors.js';
+import { defaultOrigins } from './origins.js';
+import { expiryOf, readTokenResponse, tokenLogin } from './token.js';
+const TOKEN_PATHS = ['access_token', 'accessToken', 'token', 'jwt', 'id_token'];
+const REFRESH_PATHS = ['refresh_token', 'refreshToken'];
+/** Reads `a.b.c` in a JSON value. */
+export function readPath(body, path) {
+    let v = body;
+    for (const key of path.split('.')) {
+        if (!v || typeof v !== 'object')
+            return undefined;
+        v = v[key];
+    }
+    return v;
+}
+function firstOf(body, paths) {
+    for (const p of paths) {
+        const v = readPath(body, p);
+        if (v !== undefined)
+            return v;
+    }
+    return undefined;
+}
+/**
+ * JWT login: POSTs JSON credentials, takes the token from a JSON path or a header, sends it as
+ * `Authorization: Bearer` to the login's origins, and refreshes it before its `exp` (read from the
+ * payload, without verifying the signature: that is the server's job) with the refresh token when the
+ * server gave one, else by logging in again.
+ *
+ * @example
+ * ```ts
+ * import { Session, jwtLogin } from 'sessio';
+ * const s = new Session({
+ *   baseUrl: 'http://127.0.0.1:8080',
+ *   login: jwtLogin({ url: '/api/auth/token', username: 'alice', password: 'secret', refreshUrl: '/api/auth/refresh' }),
+ * });
+ * const me = await (await s.get('/api/jwt/me')).json();
+ * ```
+ */
+export function jwtLogin(options) {
+    const headers = { accept: 'application/json', ...options.headers };
+    const toTokens = async (ctx, url, json) => {
+        const res = await ctx.session.post(url, { json, headers, throwHttpErrors: false, auth: null });
+        let token;
+        if (options.tokenHeader) {
+            token = res.headers.get(options.tokenHeader)?.replace(/^Bearer\s+/i, '');
+            if (res.status >= 400 || !token)
+                throw new AuthenticationError(res.status >= 400 ? `the login endpoint answered ${res.status}` : `no ${options.tokenHeader} header in the login response`, { method: 'POST', url, status: res.status });
+        }
+        const body = await readTokenResponse(res, 'POST', (b) => token ?? (options.tokenPath ? readPath(b, options.tokenPath) : firstOf(b, TOKEN_PATHS)));
+        const refresh = options.refreshTokenPath ? readPath(body, options.refreshTokenPath) : firstOf(body, REFRESH_PATHS);
+        const expiresAt = expiryOf(body.token, body.expires_in ?? body.expiresIn);
+        return {
+            accessToken: body.token,
+            ...(typeof refresh === 'string' && refresh && { refreshToken: refresh }),
+            ...(expiresAt !== undefined && { expiresAt }),
+        };
+    };
+    const { relogin, replayUnsafe, isLoggedOut, origins } = options;
+    return tokenLogin({
+        kind: 'jwt',
+        url: options.url,
+        ...(options.scheme && { scheme: options.scheme }),
+        ...(options.refreshBeforeSeconds !== undefined && { refreshBeforeSeconds: options.refreshBeforeSeconds }),
+        origins: (ctx) => defaultOrigins(ctx, options.url, origins),
+        obtain: (ctx) => toTokens(ctx, ctx.resolve(options.url), options.body ?? { username: options.username, password: options.password }),
+        ...(options.refreshUrl !== undefined && {
+            refresh: (ctx, rt) => toTokens(ctx, ctx.resolve(options.refreshUrl), options.refreshBody ? options.refreshBody(rt) : { refresh_token: rt }),
+        }),
+    }, { relogin, replayUnsafe, isLoggedOut, origins });
+}

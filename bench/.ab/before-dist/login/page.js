@@ -1,0 +1,77 @@
+import { Parser } from 'htmlparser2';
+const USERNAME_TYPES = new Set(['text', 'email', 'tel', '']);
+/**
+ * Finds the first form with a password input, parsing the page with a real HTML parser (htmlparser2),
+ * so that attribute order, quoting and entities do not matter.
+ */
+export function findLoginForm(html) {
+    let found;
+    let form;
+    const parser = new Parser({
+        onopentag(tag, attrs) {
+            if (found)
+                return;
+            if (tag === 'form')
+                form = { action: attrs.action ?? '', method: (attrs.method ?? 'post').toUpperCase(), inputs: [] };
+            else if (tag === 'input' && form && attrs.name) {
+                form.inputs.push({ type: (attrs.type ?? '').toLowerCase(), name: attrs.name, value: attrs.value ?? '' });
+            }
+        },
+        onclosetag(tag) {
+            if (tag !== 'form' || !form || found)
+                return;
+            found = toLoginForm(form);
+            form = undefined;
+        },
+    }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+    parser.end(html);
+    // A form left open at the end of the page still counts, as browsers see it.
+    if (!found && form)
+        found = toLoginForm(form);
+    return found;
+}
+function toLoginForm(form) {
+    const p = form.inputs.findIndex((i) => i.type === 'password');
+    if (p < 0)
+        return undefined;
+    const before = form.inputs.slice(0, p).filter((i) => USERNAME_TYPES.has(i.type));
+    return {
+        action: form.action,
+        method: form.method === 'GET' ? 'GET' : 'POST',
+        usernameField: before.at(-1)?.name,
+        passwordField: form.inputs[p].name,
+        hidden: form.inputs.filter((i) => i.type === 'hidden').map((i) => [i.name, i.value]),
+    };
+}
+const MESSAGE_CLASS = /(^|\s)(alert|error|errors|errorlist|errornote|flash|invalid-feedback|message)(\s|$|-)/i;
+const MAX_REASON = 200;
+/** The error message a login page shows (role="alert", class "error", "alert"…), to explain a refusal. */
+export function findPageMessage(html) {
+    let depth = 0;
+    let text = '';
+    let done = false;
+    const parser = new Parser({
+        onopentag(_tag, attrs) {
+            if (done)
+                return;
+            if (depth > 0)
+                depth++;
+            else if (attrs.role === 'alert' || MESSAGE_CLASS.test(attrs.class ?? ''))
+                depth = 1;
+        },
+        ontext(t) {
+            if (depth > 0 && !done)
+                text += t;
+        },
+        onclosetag() {
+            if (depth === 0 || done)
+                return;
+            depth--;
+            if (depth === 0 && text.trim())
+                done = true;
+        },
+    }, { decodeEntities: true });
+    parser.end(html);
+    const message = text.replace(/\s+/g, ' ').trim();
+    return message ? message.slice(0, MAX_REASON) : undefined;
+}

@@ -1,0 +1,55 @@
+// Bridges the session file and whichever CookieJar src/jar.ts exports: the RFC 6265bis jar
+// (`toJSON()` / static `fromJSON()` with its own versioned schema) or the temporary simple jar
+// (an array of host-only cookies, no `fromJSON`). Either way a cookie keeps the domain it came from.
+import { CookieJar } from '../jar.js';
+/** The jar's JSON form, whatever the jar. */
+export function jarToJSON(jar) {
+    return jar.toJSON();
+}
+/** The cookies of a serialized jar (either shape), keyed by name, domain and path. */
+export function cookieRecords(json) {
+    const list = Array.isArray(json) ? json : isRecord(json) && Array.isArray(json.cookies) ? json.cookies : [];
+    const out = [];
+    for (const raw of list) {
+        if (!isRecord(raw))
+            continue;
+        const domain = String(raw.domain ?? raw.host ?? '');
+        const key = `${String(raw.name)}\u0000${domain}\u0000${String(raw.path ?? '/')}`;
+        const { lastAccess: _ignored, ...rest } = raw;
+        out.push({ key, fingerprint: JSON.stringify(rest), raw });
+    }
+    return out;
+}
+/** A serialized jar with these cookies, in the shape of `template` (the current jar's JSON). */
+export function withCookies(template, cookies) {
+    if (Array.isArray(template))
+        return cookies;
+    if (isRecord(template))
+        return { ...template, cookies };
+    return cookies;
+}
+/**
+ * A jar holding the cookies of `json`. With the RFC 6265bis jar this is `CookieJar.fromJSON` (which
+ * checks the jar schema); with the simple jar each cookie is replayed as a host-only Set-Cookie
+ * received from its own host, so it is never sent anywhere else.
+ */
+export function jarFromJSON(json) {
+    const statics = CookieJar;
+    if (json === null || json === undefined)
+        return new CookieJar();
+    if (typeof statics.fromJSON === 'function' && !Array.isArray(json))
+        return statics.fromJSON(json);
+    const jar = new CookieJar();
+    for (const c of cookieRecords(json)) {
+        const { name, value, path } = c.raw;
+        const host = String(c.raw.host ?? c.raw.domain ?? '');
+        if (typeof name !== 'string' || typeof value !== 'string' || !/^[a-z0-9.:[\]-]+$/i.test(host))
+            continue;
+        const p = typeof path === 'string' && path.startsWith('/') ? path : '/';
+        jar.setCookie(`${name}=${value}; Path=${p}`, new URL(`http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}${p}`));
+    }
+    return jar;
+}
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

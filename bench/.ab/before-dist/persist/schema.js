@@ -1,0 +1,97 @@
+// The versioned JSON document of a saved session. Parsing builds fresh objects field by field, so a
+// hostile file cannot reach a prototype through keys like `__proto__`.
+import { SessionFileError } from '../errors.js';
+/** Identifies sessio's saved-session files. */
+export const SESSION_FORMAT = 'sessio-session';
+/** The schema version this release writes; files with a newer version are refused, never rewritten. */
+export const SESSION_SCHEMA_VERSION = 1;
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function own(obj, key) {
+    return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+function copyRecord(v) {
+    const out = Object.create(null);
+    if (isRecord(v))
+        for (const k of Object.keys(v))
+            out[k] = v[k];
+    return { ...out };
+}
+/** Parses and validates the text of a session file; errors name the file and say what to do. */
+export function parseSessionDocument(file, text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw corrupt(file, `not valid JSON (${err.message})`, err);
+    }
+    if (!isRecord(data) || own(data, 'format') !== SESSION_FORMAT)
+        throw corrupt(file, `not a ${SESSION_FORMAT} document`);
+    const version = own(data, 'version');
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+        throw corrupt(file, 'bad "version"');
+    if (version > SESSION_SCHEMA_VERSION) {
+        throw new SessionFileError(file, `written by a newer sessio (schema version ${version}; this one reads up to ${SESSION_SCHEMA_VERSION}). It was left untouched; upgrade sessio or use another file.`, { code: 'ERR_SESSION_FILE_VERSION' });
+    }
+    const headers = Object.create(null);
+    const rawHeaders = own(data, 'headers');
+    if (rawHeaders !== undefined && !isRecord(rawHeaders))
+        throw corrupt(file, '"headers" is not an object');
+    for (const [k, v] of Object.entries(rawHeaders ?? {})) {
+        if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
+            headers[k.toLowerCase()] = v;
+        else
+            throw corrupt(file, `header ${JSON.stringify(k)} is not a string`);
+    }
+    const baseUrl = own(data, 'baseUrl');
+    if (baseUrl !== undefined && typeof baseUrl !== 'string')
+        throw corrupt(file, '"baseUrl" is not a string');
+    const doc = {
+        format: SESSION_FORMAT,
+        version: SESSION_SCHEMA_VERSION,
+        savedAt: String(own(data, 'savedAt') ?? ''),
+        headers: { ...headers },
+        cookies: own(data, 'cookies') ?? null,
+        state: copyRecord(own(data, 'state')),
+    };
+    if (baseUrl !== undefined)
+        doc.baseUrl = baseUrl;
+    const login = parseLogin(file, own(data, 'login'));
+    if (login)
+        doc.login = login;
+    const tokens = own(data, 'tokens');
+    if (tokens !== undefined) {
+        if (!isRecord(tokens))
+            throw corrupt(file, '"tokens" is not an object');
+        doc.tokens = {};
+        for (const k of ['access', 'refresh']) {
+            const t = own(tokens, k);
+            if (typeof t === 'string')
+                doc.tokens[k] = t;
+        }
+    }
+    return doc;
+}
+function parseLogin(file, v) {
+    if (v === undefined)
+        return undefined;
+    if (!isRecord(v) || typeof own(v, 'url') !== 'string' || typeof own(v, 'username') !== 'string')
+        throw corrupt(file, '"login" needs "url" and "username" strings');
+    const login = { url: own(v, 'url'), username: own(v, 'username') };
+    const csrf = own(v, 'csrf');
+    if (typeof csrf === 'string')
+        login.csrf = csrf;
+    const password = own(v, 'password');
+    if (typeof password === 'string')
+        login.password = password;
+    return login;
+}
+function corrupt(file, what, cause) {
+    return new SessionFileError(file, `${what}. It was left untouched; fix or delete it (or save to another file).`, { code: 'ERR_SESSION_FILE_CORRUPT', cause });
+}
+/** A new empty document. */
+export function emptyDocument() {
+    return { format: SESSION_FORMAT, version: SESSION_SCHEMA_VERSION, savedAt: new Date().toISOString(), headers: {}, cookies: null, state: {} };
+}

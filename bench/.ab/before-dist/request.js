@@ -1,0 +1,109 @@
+import { redactHeaders, redactUrl } from './redact.js';
+import { toCurl } from './curl.js';
+import { MULTIPART, snapshotBody } from './log/body.js';
+/**
+ * A request ready to send: method, URL, headers and body after the session's and the request's options
+ * are merged. Stages (auth, CSRF, cookies, redirects…) change it before each hop goes out; what a hop
+ * actually sent is kept on its response as `response.request`.
+ */
+export class PreparedRequest {
+    method;
+    url;
+    headers;
+    body;
+    settings;
+    /** The URL the user asked for: credentials and tokens are bound to its origin. */
+    originalUrl;
+    /** Header names (lower-case) redacted and dropped across origins. */
+    sensitiveHeaders;
+    /** Free slots for stages to keep per-request state (e.g. "already re-logged in"). */
+    context = {};
+    constructor(init) {
+        this.method = init.method;
+        this.url = init.url;
+        this.headers = init.headers;
+        this.body = init.body;
+        this.settings = init.settings;
+        this.originalUrl = init.url;
+        this.sensitiveHeaders = init.sensitiveHeaders;
+    }
+    /** Whether `url` is the origin this request's credentials belong to. */
+    isOriginal(url = this.url) {
+        return url.origin === this.originalUrl.origin;
+    }
+    /** A snapshot of what goes on the wire for this hop. */
+    snapshot() {
+        return new SentRequest(this.method, this.url.href, { ...this.headers }, this.sensitiveHeaders, {
+            body: snapshotBody(this.body, this.context[MULTIPART]),
+            insecure: this.settings.tls?.rejectUnauthorized === false,
+            customCa: this.settings.tls?.ca !== undefined,
+            clientCert: this.settings.tls?.cert !== undefined,
+        });
+    }
+    /**
+     * A curl command for this request as prepared so far: credentials and cookies that stages add on
+     * the way out (auth, jar, CSRF) appear only in `response.request.toCurl()`. Redacted by default.
+     *
+     * @example
+     * ```ts
+     * console.log(s.prepare('POST', '/api/items', { json: { name: 'x' } }).toCurl());
+     * ```
+     */
+    toCurl(options) {
+        return this.snapshot().toCurl(options);
+    }
+}
+/** What one hop sent: method, URL and headers. `toString()` is redacted. */
+export class SentRequest {
+    method;
+    url;
+    headers;
+    sensitive;
+    extra;
+    constructor(method, url, headers, sensitive, extra = {}) {
+        this.method = method;
+        this.url = url;
+        this.headers = headers;
+        this.sensitive = sensitive;
+        this.extra = extra;
+    }
+    /** What the body was: in-memory bodies are referenced (not copied), streams only described. */
+    get body() {
+        return this.extra.body;
+    }
+    /**
+     * A copy-pasteable curl command that sends this hop again, redacted unless `{ redact: false }`.
+     *
+     * @example
+     * ```ts
+     * const r = await s.post('/api/items', { json: { name: 'x' } });
+     * console.log(r.request.toCurl());                   // Authorization: Bearer [REDACTED] …
+     * console.log(r.request.toCurl({ redact: false }));  // the real thing, to replay it
+     * ```
+     */
+    toCurl(options) {
+        return toCurl({
+            method: this.method,
+            url: this.url,
+            headers: this.headers,
+            body: this.extra.body,
+            insecure: this.extra.insecure ?? false,
+            customCa: this.extra.customCa ?? false,
+            clientCert: this.extra.clientCert ?? false,
+            sensitive: this.sensitive,
+        }, options);
+    }
+    /** Headers with credentials, cookies and tokens replaced by `[REDACTED]`. */
+    redactedHeaders() {
+        return redactHeaders(this.headers, this.sensitive);
+    }
+    toString() {
+        const lines = [`${this.method} ${redactUrl(this.url)}`];
+        for (const [k, v] of Object.entries(this.redactedHeaders()))
+            lines.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+        return lines.join('\n');
+    }
+    toJSON() {
+        return { method: this.method, url: redactUrl(this.url), headers: this.redactedHeaders() };
+    }
+}

@@ -1,0 +1,107 @@
+import { HTTPError, SessioError, safeUrl } from './errors.js';
+import { redactText } from './redact.js';
+const EXCERPT = 200;
+function charsetOf(contentType) {
+    const m = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType) : null;
+    return m?.[1]?.toLowerCase() ?? 'utf-8';
+}
+function decodeText(bytes, contentType) {
+    let decoder;
+    try {
+        decoder = new TextDecoder(charsetOf(contentType));
+    }
+    catch {
+        decoder = new TextDecoder('utf-8');
+    }
+    return decoder.decode(bytes);
+}
+/**
+ * A response. By default the whole body has been read when you get it (the socket is back in the
+ * pool); with `stream: true`, `body` is a Readable that you must consume or destroy.
+ */
+export class Response {
+    status;
+    statusText;
+    /** The final URL, after redirects. */
+    url;
+    headers;
+    /** Every redirect hop before this response, oldest first. */
+    history = [];
+    /** Milliseconds from sending the request to the response (the end of the body unless streaming). */
+    elapsed;
+    /** What was sent for this response's hop (redacted in its string form). */
+    request;
+    #bytes;
+    #stream;
+    #text;
+    constructor(init) {
+        this.status = init.status;
+        this.statusText = init.statusText;
+        this.url = init.url;
+        this.headers = init.headers;
+        this.elapsed = init.elapsed;
+        this.request = init.request;
+        this.#bytes = init.bytes;
+        this.#stream = init.stream;
+    }
+    /** True for 2xx and 3xx statuses, as requests' `ok` (less than 400). */
+    get ok() {
+        return this.status < 400;
+    }
+    /** The streaming body (`stream: true`), or undefined when the body was read already. */
+    get body() {
+        return this.#stream;
+    }
+    /** The body as bytes (reads the stream to its end when streaming). */
+    async bytes() {
+        if (this.#bytes)
+            return this.#bytes;
+        const stream = this.#stream;
+        if (!stream)
+            return (this.#bytes = new Uint8Array(0));
+        if (stream.errored)
+            throw stream.errored;
+        if (stream.readableEnded || stream.destroyed) {
+            throw new SessioError('The response stream was already consumed or cancelled', { code: 'ERR_BODY_USED', url: this.url });
+        }
+        const chunks = [];
+        for await (const chunk of stream)
+            chunks.push(chunk);
+        this.#stream = undefined;
+        return (this.#bytes = Buffer.concat(chunks));
+    }
+    /** The body decoded with the charset of Content-Type (UTF-8 by default). */
+    async text() {
+        if (this.#text === undefined)
+            this.#text = decodeText(await this.bytes(), this.headers.get('content-type'));
+        return this.#text;
+    }
+    /** The body parsed as JSON; a body that is not JSON throws with an excerpt of what came. */
+    async json() {
+        const text = await this.text();
+        try {
+            return JSON.parse(text);
+        }
+        catch (err) {
+            const excerpt = redactText(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text);
+            throw new SessioError(`Response of ${this.request.method} ${safeUrl(this.url)} (status ${this.status}, ${this.headers.get('content-type') ?? 'no content-type'}) is not JSON: ${JSON.stringify(excerpt)}`, { code: 'ERR_JSON', method: this.request.method, url: this.url, cause: err });
+        }
+    }
+    /** The body text when already read, else ''; used for error excerpts without consuming a stream. */
+    peekText() {
+        return this.#bytes ? (this.#text ??= decodeText(this.#bytes, this.headers.get('content-type'))) : '';
+    }
+    /** Throws {@link HTTPError} for 4xx and 5xx statuses; returns the response otherwise. */
+    raiseForStatus() {
+        if (this.status >= 400) {
+            const text = this.peekText().replace(/\s+/g, ' ').trim();
+            throw new HTTPError(this, this.request.method, redactText(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text));
+        }
+        return this;
+    }
+    /** Releases a streaming body that will not be read. */
+    async cancel() {
+        this.#stream?.destroy();
+        this.#stream = undefined;
+    }
+}

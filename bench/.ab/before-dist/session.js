@@ -1,0 +1,308 @@
+import { encodeBody } from './body.js';
+import { resolveSettings } from './config.js';
+import { CookieJar } from './jar.js';
+import { ACCEPT_ENCODING } from './decode.js';
+import { AbortError, RequestError, TimeoutError } from './errors.js';
+import { applyHeaders, headerBag } from './headers.js';
+import { sessionFetch } from './fetch.js';
+import { compose } from './pipeline.js';
+import { Autosave, autosaveOptions, loadSession, saveSession } from './persist/index.js';
+import { PreparedRequest } from './request.js';
+import { AUTH, authStage, basicAuth, toAuthScheme } from './stages/auth.js';
+import { cookieStage, REQUEST_COOKIES } from './stages/cookies.js';
+import { redirectStage } from './stages/redirects.js';
+import { beforeRedirect, hookStage } from './stages/hooks.js';
+import { recordStage } from './stages/record.js';
+import { HOOKS, mergeHooks } from './hooks.js';
+import { attachLog, createLog, LOG } from './log/index.js';
+import { logStage } from './log/stage.js';
+import { MULTIPART } from './log/body.js';
+import { HarRecorder } from './har.js';
+import { retryStage } from './stages/retry.js';
+import { RateLimiter, withQueueStats } from './stages/rate-limit.js';
+import { csrfStage } from './stages/csrf.js';
+import { reloginStage, staleCookieGuard } from './stages/relogin.js';
+import { CsrfTokens } from './csrf/tokens.js';
+import { LoginCoordinator } from './login/coordinator.js';
+import { Transport } from './transport/transport.js';
+import { appendParams, mergeParams, resolveUrl } from './url.js';
+import { VERSION } from './version.js';
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * A persistent HTTP session: cookies, pooled keep-alive connections and shared settings that outlive
+ * each request, like Python's `requests.Session`.
+ *
+ * @example
+ * ```ts
+ * import { Session } from 'sessio';
+ * await using s = new Session({ baseUrl: 'http://127.0.0.1:8080' });
+ * await s.post('/login', { form: { username: 'alice', password: 'secret' } });
+ * const me = await (await s.get('/api/me')).json<{ user: string }>();
+ * ```
+ */
+export class Session {
+    /** The session's cookie jar. */
+    cookies;
+    /** Headers sent with every request; change them freely (names are case-insensitive, values checked). */
+    headers;
+    /** The options the session was made with. */
+    config;
+    /** A WHATWG `fetch` that goes through this session (cookies, auth, pool, redirects). */
+    fetch;
+    #transport;
+    #send;
+    #sensitive;
+    #log;
+    #har = new HarRecorder();
+    #limiter;
+    #auth;
+    #autosave;
+    #csrf;
+    #login;
+    constructor(options = {}) {
+        this.config = options;
+        this.cookies = options.cookies ?? new CookieJar();
+        this.headers = headerBag(applyHeaders({ 'user-agent': `sessio/${VERSION}`, accept: '*/*', 'accept-encoding': ACCEPT_ENCODING }, options.headers));
+        this.#auth = toAuthScheme(options.auth);
+        this.#csrf = options.csrf ? new CsrfTokens(options.csrf, this) : undefined;
+        this.#login = options.login ? new LoginCoordinator(options.login, this, this.#csrf) : undefined;
+        this.#sensitive = new Set((options.sensitiveHeaders ?? []).map((h) => h.toLowerCase()));
+        this.#log = createLog(options.logger);
+        attachLog(this, this.#log);
+        if (options.har)
+            this.#har.start(options.har === true ? {} : options.har);
+        this.#transport = new Transport({
+            ...(options.pool && { pool: options.pool }),
+            ...(options.tls && { tls: options.tls }),
+            ...(typeof options.timeout === 'object' && options.timeout?.connect !== undefined && { connectTimeout: options.timeout.connect }),
+            ...(options.dispatcher && { dispatcher: options.dispatcher }),
+            ...(options.trustEnv !== undefined && { trustEnv: options.trustEnv }),
+        });
+        this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+        const autosave = autosaveOptions(options.autosave);
+        this.#autosave = autosave && new Autosave(this, autosave);
+        this.#autosave?.markSaved();
+        this.#send = compose(this.stages(), (req) => this.#transport.send(req));
+        this.fetch = sessionFetch(this);
+    }
+    /** The pipeline, outermost first. Each stage lives in its own file under `stages/`. */
+    stages() {
+        return [
+            ...(this.#autosave ? [this.#autosave.stage] : []),
+            ...(this.#login ? [reloginStage(this.#login)] : []),
+            hookStage,
+            redirectStage(beforeRedirect),
+            retryStage,
+            ...(this.#limiter ? [this.#limiter.stage] : []),
+            ...(this.#csrf ? [csrfStage(this.#csrf)] : []),
+            authStage,
+            cookieStage(this.cookies),
+            ...(this.#login ? [staleCookieGuard(this.#login)] : []),
+            logStage,
+            recordStage(this.#har),
+        ];
+    }
+    /** Sends a request. `url` is resolved against `baseUrl`. */
+    async request(method, url, options = {}) {
+        const req = this.prepare(method, url, options);
+        const { total } = req.settings.timeout;
+        const userSignal = options.signal;
+        if (total === undefined && !userSignal)
+            return finish(await this.#send(req), req);
+        const ac = new AbortController();
+        req.settings.signal = ac.signal;
+        const timer = total === undefined ? undefined : setTimeout(() => ac.abort(new TimeoutError('total', total, req.method, req.url)), total);
+        const onAbort = () => ac.abort(new AbortError(req.method, req.url, userSignal?.reason));
+        const unlisten = () => userSignal?.removeEventListener('abort', onAbort);
+        if (userSignal?.aborted)
+            onAbort();
+        else
+            userSignal?.addEventListener('abort', onAbort, { once: true });
+        let streaming = false;
+        try {
+            const res = await finish(await this.#send(req), req);
+            // A streamed body stays cancellable through the signal until it is read or closed.
+            streaming = res.body !== undefined && !res.body.closed;
+            if (streaming)
+                res.body.once('close', unlisten);
+            return res;
+        }
+        catch (err) {
+            // undici reports an abort with its own error; the reason we gave says which one it was.
+            if (ac.signal.aborted && ac.signal.reason instanceof Error)
+                throw ac.signal.reason;
+            throw err;
+        }
+        finally {
+            clearTimeout(timer);
+            if (!streaming)
+                unlisten();
+        }
+    }
+    /** Builds the request that {@link request} would send, without sending it. */
+    prepare(method, url, options = {}) {
+        const m = method.toUpperCase();
+        if (!TOKEN.test(m))
+            throw new RequestError(`Invalid HTTP method ${JSON.stringify(method)}`);
+        const target = resolveUrl(url, this.config.baseUrl);
+        const settings = resolveSettings(this.config, options);
+        let auth = options.auth === undefined ? this.#auth : toAuthScheme(options.auth);
+        if (target.username || target.password) {
+            // Credentials in the URL are Basic auth for that request, as in requests, and never sent in the URL.
+            auth ??= basicAuth(decodeUserinfo(target.username), decodeUserinfo(target.password));
+            target.username = '';
+            target.password = '';
+        }
+        if (this.config.params || options.params)
+            appendParams(target, mergeParams(this.config.params, options.params));
+        const headers = options.headers ? applyHeaders({ ...this.headers }, options.headers) : { ...this.headers };
+        const body = encodeBody(options);
+        if (body) {
+            if (body.contentType && headers['content-type'] === undefined)
+                headers['content-type'] = body.contentType;
+            if (body.contentLength !== undefined && typeof body.data !== 'string' && !(body.data instanceof Uint8Array))
+                headers['content-length'] = String(body.contentLength);
+        }
+        const req = new PreparedRequest({ method: m, url: target, headers, body, settings, sensitiveHeaders: this.#sensitive });
+        if (auth)
+            req.context[AUTH] = auth;
+        req.context[LOG] = this.#log;
+        const hooks = mergeHooks(this.config.hooks, options.hooks);
+        if (hooks)
+            req.context[HOOKS] = hooks;
+        if (options.multipart)
+            req.context[MULTIPART] = options.multipart;
+        const own = ownCookies(headers, options.cookies);
+        if (own)
+            req.context[REQUEST_COOKIES] = own;
+        return req;
+    }
+    get(url, options) {
+        return this.request('GET', url, options);
+    }
+    head(url, options) {
+        return this.request('HEAD', url, options);
+    }
+    options(url, options) {
+        return this.request('OPTIONS', url, options);
+    }
+    delete(url, options) {
+        return this.request('DELETE', url, options);
+    }
+    post(url, options) {
+        return this.request('POST', url, options);
+    }
+    put(url, options) {
+        return this.request('PUT', url, options);
+    }
+    patch(url, options) {
+        return this.request('PATCH', url, options);
+    }
+    /**
+     * Logs in with the `login` option now (requests also log in by themselves when they find the session
+     * expired). Throws `AuthenticationError` with the server's reason when refused.
+     *
+     * @example
+     * ```ts
+     * const s = new Session({ baseUrl, csrf: 'spring', login: formLogin({ url: '/login', username: 'alice', password: 'secret' }) });
+     * await s.login();
+     * ```
+     */
+    login() {
+        if (!this.#login)
+            return Promise.reject(new RequestError('No login configured: pass the `login` option (formLogin, jwtLogin, clientCredentials…)'));
+        return this.#login.login();
+    }
+    /**
+     * Logs out where the login defines how (formLogin's `logoutUrl`), and forgets tokens and CSRF tokens.
+     *
+     * @example
+     * ```ts
+     * await s.logout(); // POST /logout with the CSRF token; the next request that needs it logs in again
+     * ```
+     */
+    logout() {
+        if (!this.#login)
+            return Promise.reject(new RequestError('No login configured: pass the `login` option'));
+        return this.#login.logout();
+    }
+    /** Starts recording traffic for {@link Session.har} (entries recorded so far are kept). */
+    startHar(options) {
+        this.#har.start(options);
+    }
+    /** Stops recording; {@link Session.har} still returns what was recorded. */
+    stopHar() {
+        this.#har.stop();
+    }
+    /**
+     * The recorded traffic as a HAR 1.2 document (Chrome DevTools imports it), redacted unless
+     * `{ redact: false }`. Record with the `har` option or {@link Session.startHar}.
+     *
+     * @example
+     * ```ts
+     * const s = new Session({ har: { maxEntries: 500 } });
+     * await s.get('https://example.com/');
+     * await writeFile('trace.har', JSON.stringify(s.har(), null, 2));
+     * ```
+     */
+    har(options) {
+        return this.#har.toHar(options);
+    }
+    /** Per-origin connection and request counters; with `rateLimit`, also `queued`, `active`, `waits`, `waitedMs`, `pauses`. */
+    stats() {
+        return withQueueStats(this.#transport.stats(), this.#limiter);
+    }
+    /**
+     * Saves cookies, default headers, base URL and login state to `path` (JSON, mode 0600, written
+     * atomically); merges with what other processes saved there meanwhile. Logic in `persist/`.
+     */
+    save(path, options) {
+        return saveSession(this, path, options);
+    }
+    /** A session restored from a file written by {@link Session.save}; `options` override the file. */
+    static load(path, options = {}) {
+        return loadSession(path, options, (init) => new Session(init));
+    }
+    /** Writes pending autosave changes, then closes the session's connections. Requests after this fail. */
+    async close() {
+        try {
+            await this.#autosave?.flush();
+        }
+        finally {
+            this.#limiter?.close();
+            await this.#transport.close();
+        }
+    }
+    [Symbol.asyncDispose]() {
+        return this.close();
+    }
+}
+async function finish(res, req) {
+    if (!req.settings.throwHttpErrors || res.status < 400)
+        return res;
+    await res.cancel(); // a streamed body would otherwise hold its socket
+    return res.raiseForStatus();
+}
+function decodeUserinfo(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch (err) {
+        throw new RequestError('The credentials in the URL have an invalid %-escape', { cause: err });
+    }
+}
+/** The request's own cookies: a user-set Cookie header (taken out, rebuilt per hop) and the `cookies` option. */
+function ownCookies(headers, cookies) {
+    const parts = [];
+    const given = headers.cookie;
+    if (given !== undefined) {
+        parts.push(Array.isArray(given) ? given.join('; ') : given);
+        delete headers.cookie;
+    }
+    for (const [name, value] of Object.entries(cookies ?? {})) {
+        if (/[;\r\n\0]/.test(name + value))
+            throw new RequestError(`Cookie ${JSON.stringify(name)} contains ';' or a control character`);
+        parts.push(`${name}=${value}`);
+    }
+    return parts.length ? parts.join('; ') : undefined;
+}

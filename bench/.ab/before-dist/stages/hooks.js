@@ -1,0 +1,80 @@
+import { setTimeout as wait } from 'node:timers/promises';
+import { announceRetry, hooksOf, isRetryRequest, runAfterResponse, runBeforeRedirect, runBeforeRequest, runOnError } from '../hooks.js';
+import { log } from '../log/index.js';
+import { PreparedRequest } from '../request.js';
+function capture(req) {
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers))
+        headers[k] = Array.isArray(v) ? [...v] : v;
+    return { req, method: req.method, url: req.url.href, headers, body: req.body, context: { ...req.context } };
+}
+/** A fresh copy of the original request (redirects and stages changed the one sent), or undefined when its body is gone. */
+function fresh(p) {
+    if (p.body && !p.body.replay)
+        return undefined;
+    const headers = {};
+    for (const [k, v] of Object.entries(p.headers))
+        headers[k] = Array.isArray(v) ? [...v] : v;
+    const req = new PreparedRequest({
+        method: p.method,
+        url: new URL(p.url),
+        headers,
+        body: p.body?.replay?.(),
+        settings: p.req.settings,
+        sensitiveHeaders: p.req.sensitiveHeaders,
+    });
+    Object.assign(req.context, p.context);
+    return req;
+}
+function asError(err) {
+    return err instanceof Error ? err : new Error(String(err));
+}
+/**
+ * Runs the request's hooks around its whole redirect chain: `beforeRequest`, then `afterResponse`
+ * (which may replace the response or ask, a bounded number of times, for the request to be sent again
+ * from scratch), and `onError` when sending fails. Requests without hooks go straight through.
+ */
+export const hookStage = async (req, next) => {
+    const hooks = hooksOf(req);
+    if (!hooks)
+        return next(req);
+    const pristine = hooks.afterResponse.length ? capture(req) : undefined;
+    let current = req;
+    for (let attempt = 0;; attempt++) {
+        let res;
+        const early = await runBeforeRequest(current);
+        if (early)
+            return early;
+        try {
+            res = await next(current);
+        }
+        catch (err) {
+            const outcome = await runOnError(asError(err), current);
+            if (outcome instanceof Error)
+                throw outcome;
+            return outcome;
+        }
+        const result = await runAfterResponse(res, current, attempt);
+        if (!isRetryRequest(result))
+            return result;
+        const again = attempt < hooks.retryLimit && pristine ? fresh(pristine) : undefined;
+        if (!again) {
+            log.debug('hooks', `afterResponse asked for a retry of ${current.method} ${current.url.href} but ${attempt >= hooks.retryLimit ? `the limit (${hooks.retryLimit}) is reached` : 'its body cannot be sent again'}; keeping the response`, current);
+            return res;
+        }
+        await res.cancel();
+        const delay = Math.max(0, result.delay ?? 0);
+        await announceRetry(again, res, attempt + 1, delay);
+        if (delay)
+            await wait(delay, undefined, { signal: again.settings.signal });
+        current = again;
+    }
+};
+/**
+ * The redirect stage's callback: runs `beforeRedirect` hooks, then logs the redirect as it will be
+ * followed (hooks may have changed the next hop).
+ */
+export const beforeRedirect = async (next, res) => {
+    await runBeforeRedirect(next, res);
+    log.redirect(next, res);
+};

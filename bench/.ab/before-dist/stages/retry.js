@@ -1,0 +1,85 @@
+import { AbortError, SessioError, TimeoutError } from '../errors.js';
+import { announceRetry } from '../hooks.js';
+import { serverDelay } from '../retry/after.js';
+import { errorCodesOf } from '../retry/policy.js';
+import { sleep } from '../retry/sleep.js';
+/** Key in `req.context` of the time (performance.now()) at which the request's total timeout fires. */
+const DEADLINE = 'retryDeadline';
+function deadlineOf(req) {
+    const total = req.settings.timeout.total;
+    if (total === undefined)
+        return undefined;
+    // The first hop starts with the request, so its start is the clock the total timeout runs on.
+    return (req.context[DEADLINE] ??= performance.now() + total);
+}
+/** The default rule: idempotent method, and a listed status or a listed network error code. */
+function wantedByDefault(policy, req, outcome) {
+    if (!policy.methods.has(req.method))
+        return false;
+    if (outcome.response)
+        return policy.statusCodes.has(outcome.response.status);
+    const err = outcome.error;
+    // A cancelled request or an exhausted total timeout must end, whatever its cause was.
+    if (err instanceof AbortError || (err instanceof TimeoutError && err.phase === 'total'))
+        return false;
+    return errorCodesOf(err).some((code) => policy.errorCodes.has(code));
+}
+/** The retry to make after `outcome`, or undefined to give the outcome to the caller. */
+async function planRetry(policy, req, outcome, attempt) {
+    const asked = outcome.response ? serverDelay(outcome.response.headers) : undefined;
+    const backoff = asked === undefined ? policy.backoff(attempt) : 0;
+    const delay = asked ?? (Number.isNaN(backoff) ? 0 : Math.max(0, backoff));
+    const ctx = { attempt, request: req, delay, ...outcome };
+    const wanted = policy.shouldRetry ? await policy.shouldRetry(ctx) : wantedByDefault(policy, req, outcome);
+    if (!wanted)
+        return undefined;
+    // Waiting longer than allowed, or past the total timeout, only to fail then: better answer now.
+    if (asked !== undefined && asked > policy.maxRetryAfter)
+        return undefined;
+    const deadline = deadlineOf(req);
+    if (deadline !== undefined && performance.now() + delay >= deadline)
+        return undefined;
+    return ctx;
+}
+async function attempt(req, next) {
+    try {
+        return { response: await next(req) };
+    }
+    catch (err) {
+        if (err instanceof SessioError)
+            return { error: err };
+        throw err; // a bug or a hook's own error, not something a retry can fix
+    }
+}
+function give(outcome) {
+    if (outcome.error)
+        throw outcome.error;
+    return outcome.response;
+}
+/**
+ * Sends a hop again when it failed in a way worth retrying (the `retry` option): after the wait asked
+ * by `Retry-After`/`RateLimit-Reset`, else after an exponential backoff with full jitter. The responses
+ * given up are released first so that their connections go back to the pool. A hop whose body cannot be
+ * replayed is sent once.
+ */
+export const retryStage = async (req, next) => {
+    const policy = req.settings.retry;
+    deadlineOf(req);
+    if (!policy || policy.limit === 0 || (req.body && !req.body.replay))
+        return next(req);
+    for (let retries = 0;; retries++) {
+        const outcome = await attempt(req, next);
+        if (retries >= policy.limit || req.settings.signal?.aborted)
+            return give(outcome);
+        const ctx = await planRetry(policy, req, outcome, retries + 1);
+        if (!ctx)
+            return give(outcome);
+        await outcome.response?.cancel();
+        await policy.onRetry?.(ctx);
+        // Logs the retry, publishes it on diagnostics_channel and runs the beforeRetry hooks.
+        await announceRetry(req, outcome.error ?? outcome.response, ctx.attempt, ctx.delay);
+        await sleep(ctx.delay, req.settings.signal, req.method, req.url);
+        if (req.body)
+            req.body = req.body.replay();
+    }
+};

@@ -1,0 +1,91 @@
+import { Readable } from 'node:stream';
+import type { RequestOptions } from './config.js';
+import { RequestError } from './errors.js';
+import { encodeMultipart } from './multipart.js';
+
+/** What undici sends for a request body. */
+export type BodyData = string | Uint8Array | Readable;
+
+/**
+ * An encoded request body. `data` is what the next send uses; `replay()` makes a fresh copy for a
+ * resend (307/308 redirects, retries) and is absent when the body can be read only once (a stream).
+ */
+export interface EncodedBody {
+  data: BodyData;
+  contentType: string | undefined;
+  contentLength: number | undefined;
+  replay: (() => EncodedBody) | undefined;
+}
+
+function fixed(data: string | Uint8Array, contentType: string | undefined): EncodedBody {
+  const body: EncodedBody = {
+    data,
+    contentType,
+    contentLength: typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength,
+    replay: () => body,
+  };
+  return body;
+}
+
+/** Serialises a form as application/x-www-form-urlencoded; arrays repeat the key like requests. */
+export function encodeForm(form: NonNullable<RequestOptions['form']>): string {
+  if (form instanceof URLSearchParams) return form.toString();
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) {
+    if (v === null || v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) search.append(k, String(one));
+  }
+  return search.toString();
+}
+
+function encodeRaw(body: NonNullable<RequestOptions['body']>): EncodedBody {
+  if (typeof body === 'string' || body instanceof Uint8Array) return fixed(body, undefined);
+  if (body instanceof ArrayBuffer) return fixed(new Uint8Array(body), undefined);
+  if (typeof Blob !== 'undefined' && body instanceof Blob) {
+    const make = (): EncodedBody => ({
+      data: Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream<Uint8Array>),
+      contentType: body.type || undefined,
+      contentLength: body.size,
+      replay: make,
+    });
+    return make();
+  }
+  if (body instanceof Readable) return { data: body, contentType: undefined, contentLength: undefined, replay: undefined };
+  if (typeof (body as ReadableStream).getReader === 'function') {
+    const data = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+    return { data, contentType: undefined, contentLength: undefined, replay: undefined };
+  }
+  throw new RequestError(`Unsupported body type ${Object.prototype.toString.call(body)}: use a string, Uint8Array, Blob, Readable or ReadableStream`);
+}
+
+/**
+ * Encodes whichever of `json`, `form`, `multipart` or `body` is given (at most one), or returns
+ * undefined for no body.
+ */
+export function encodeBody(options: RequestOptions): EncodedBody | undefined {
+  const given = (['json', 'form', 'multipart', 'body'] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) throw new RequestError(`Give only one body option, not ${given.join(' and ')}`);
+  if (options.json !== undefined) {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(options.json);
+    } catch (err) {
+      throw new RequestError(`The json body cannot be serialised: ${(err as Error).message}`, { cause: err });
+    }
+    if (text === undefined) throw new RequestError('The json body cannot be serialised (a function or undefined)');
+    return fixed(text, 'application/json');
+  }
+  if (options.form !== undefined) return fixed(encodeForm(options.form), 'application/x-www-form-urlencoded');
+  if (options.multipart !== undefined) {
+    const mp = encodeMultipart(options.multipart);
+    const make = (): EncodedBody => ({
+      data: mp.stream(),
+      contentType: mp.contentType,
+      contentLength: mp.contentLength,
+      replay: mp.replayable ? make : undefined,
+    });
+    return make();
+  }
+  if (options.body !== undefined) return encodeRaw(options.body);
+  return undefined;
+}

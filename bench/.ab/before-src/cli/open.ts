@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import type { TLSOptions } from '../config.js';
+import { formLogin } from '../login/index.js';
+import { readSessionFile, saveSession, sessionFromDocument } from '../persist/file.js';
+import type { LoginRecord } from '../persist/schema.js';
+import { getSessionLogin } from '../persist/state.js';
+import { Session, type SessionInit } from '../session.js';
+import type { Values } from './args.js';
+import { UsageError } from './items.js';
+import { PASSWORD_ENV } from './password.js';
+import { ensureSessionsDir, sessionPath, sessionsDir } from './sessions.js';
+
+/** A session for one CLI run, and the file it is saved to (when `--session` was given). */
+export interface CliSession {
+  session: Session;
+  file: string | undefined;
+  login: LoginRecord | undefined;
+  /** Whether automatic re-login is armed (a password was at hand). */
+  relogin: boolean;
+}
+
+/** Session options from the network flags: timeout, proxy, TLS, redirects. */
+export function networkInit(values: Values): SessionInit {
+  // Redirects are chosen per request (runRequest): login flows inside the library must follow them.
+  const init: SessionInit = {};
+  if (values.timeout !== undefined) {
+    const seconds = Number(values.timeout);
+    if (!(seconds > 0)) throw new UsageError(`--timeout ${JSON.stringify(values.timeout)} is not a positive number of seconds`, 'e.g. --timeout 2.5');
+    init.timeout = { connect: seconds * 1000, response: seconds * 1000 };
+  }
+  if (values['max-redirects'] !== undefined) {
+    const n = Number(values['max-redirects']);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--max-redirects ${JSON.stringify(values['max-redirects'])} is not a whole number`, 'e.g. --max-redirects 5');
+    init.maxRedirects = n;
+  }
+  if (values.proxy !== undefined) {
+    try {
+      new URL(values.proxy);
+    } catch {
+      throw new UsageError(`--proxy ${JSON.stringify(values.proxy.replace(/\/\/[^/@]*@/, '//'))} is not a URL`, 'e.g. --proxy http://127.0.0.1:3128');
+    }
+    init.proxy = values.proxy;
+  }
+  const tls = tlsInit(values);
+  if (tls) init.tls = tls;
+  return init;
+}
+
+function tlsInit(values: Values): TLSOptions | undefined {
+  const tls: TLSOptions = {};
+  const verify = values.verify?.toLowerCase();
+  if (verify === 'no' || verify === 'false') tls.rejectUnauthorized = false;
+  else if (verify !== undefined && verify !== 'yes' && verify !== 'true') tls.ca = readPem(values.verify!, '--verify');
+  if (values.ca !== undefined) tls.ca = readPem(values.ca, '--ca');
+  return Object.keys(tls).length ? tls : undefined;
+}
+
+function readPem(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${flag} ${JSON.stringify(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'give a PEM file with the CA certificate');
+  }
+}
+
+/**
+ * Opens the `--session` file (or a fresh session). When the file has a login and a password is at
+ * hand (saved with --save-password, or $SESSIO_PASSWORD), the session gets the library's form login,
+ * so an expired server session is logged in again and the request replayed.
+ */
+export async function openSession(values: Values, env: NodeJS.ProcessEnv, init: SessionInit, login?: LoginRecord): Promise<CliSession> {
+  if (values.session === undefined) {
+    const session = new Session(withLogin(init, login, login?.password));
+    return { session, file: undefined, login, relogin: login !== undefined };
+  }
+  const file = sessionPath(values.session, env);
+  if (file.startsWith(sessionsDir(env))) await ensureSessionsDir(env);
+  const doc = await readSessionFile(file);
+  const record = login ?? doc?.login;
+  const password = login?.password ?? record?.password ?? env[PASSWORD_ENV];
+  const full = withLogin(init, record, password);
+  const session = doc ? sessionFromDocument(file, doc, full, (i) => new Session(i)) : new Session(full);
+  return { session, file, login: record ?? getSessionLogin(session), relogin: record !== undefined && password !== undefined };
+}
+
+function withLogin(init: SessionInit, login: LoginRecord | undefined, password: string | undefined): SessionInit {
+  if (!login) return init;
+  // The login page carries a fresh token (hidden field or meta tag): a new process, which has not
+  // seen a page yet, fetches it there before its first unsafe request.
+  // TODO: drop the tokenUrl once CsrfTokens state is saved with the session (see persist/state.ts).
+  const csrf = login.csrf ? ({ profile: login.csrf, tokenUrl: login.url } as SessionInit['csrf']) : undefined;
+  const withCsrf = csrf ? { ...init, csrf } : init;
+  if (password === undefined) return withCsrf;
+  return { ...withCsrf, login: formLogin({ url: login.url, username: login.username, password }) };
+}
+
+/** Saves the session when it has a file. */
+export async function persist(cli: CliSession): Promise<void> {
+  if (cli.file) await saveSession(cli.session, cli.file);
+}

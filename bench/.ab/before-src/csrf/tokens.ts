@@ -1,0 +1,229 @@
+import type { PreparedRequest } from '../request.js';
+import type { Response } from '../response.js';
+import type { Session } from '../session.js';
+import { resolveUrl } from '../url.js';
+import { currentScope, withScope } from '../login/scope.js';
+import { findHtmlTokens } from './html.js';
+import { toCsrfProfile, type CsrfInit, type CsrfProfile } from './profiles.js';
+
+/** Pages larger than this are not searched for tokens: login and form pages are small. */
+export const MAX_HTML_SCAN = 1024 * 1024;
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// A server naming one of these as "its CSRF header" would make us corrupt the request.
+const REFUSED_HEADERS = new Set(['host', 'cookie', 'authorization', 'proxy-authorization', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer']);
+
+/** A token learned from one origin. */
+export interface CsrfToken {
+  token: string;
+  /** Lower-case header name it is sent in. */
+  header: string;
+  source: 'cookie' | 'html' | 'json';
+  /** The page or endpoint it came from, to fetch a fresh one. */
+  from: URL;
+  /** Set after a login: the server has rotated it, so it must be fetched again before use. */
+  stale: boolean;
+}
+
+type CookieReader = { getCookies(url: URL): readonly { name: string; value: string }[] };
+
+/**
+ * The CSRF tokens of a session, one per origin. Tokens are learned from the responses that pass
+ * (cookies, meta tags, hidden inputs, the token endpoint's JSON) and only ever sent back to the origin
+ * they came from, which is what axios CVE-2023-45857 got wrong.
+ */
+export class CsrfTokens {
+  readonly profile: CsrfProfile;
+  readonly #session: Session;
+  readonly #tokens = new Map<string, CsrfToken>();
+  readonly #fetching = new Map<string, Promise<void>>();
+  readonly #metaNames: ReadonlySet<string>;
+  readonly #inputNames: ReadonlySet<string>;
+  #tokenUrl: URL | undefined | null = null;
+
+  constructor(init: CsrfInit, session: Session) {
+    this.profile = toCsrfProfile(init);
+    this.#session = session;
+    const meta = this.profile.meta;
+    this.#metaNames = new Set(meta ? [meta.token, ...(meta.header ? [meta.header] : [])] : []);
+    this.#inputNames = new Set(this.profile.hiddenInputs ?? []);
+  }
+
+  /** The token that would be sent to `url`'s origin, if any. */
+  get(url: URL | string): CsrfToken | undefined {
+    const origin = new URL(url).origin;
+    const known = this.#tokens.get(origin);
+    if (known) return known;
+    return this.#fromJar(new URL(url));
+  }
+
+  /** Forgets every token (at logout). */
+  clear(): void {
+    this.#tokens.clear();
+  }
+
+  /** The token endpoint, resolved against `baseUrl`. */
+  get tokenUrl(): URL | undefined {
+    if (this.#tokenUrl === null) {
+      const t = this.profile.tokenUrl;
+      this.#tokenUrl = t === undefined ? undefined : resolveUrl(t, this.#session.config.baseUrl);
+    }
+    return this.#tokenUrl;
+  }
+
+  /** Adds the token of the hop's origin to an unsafe request; fetches one first when the profile can. */
+  async apply(req: PreparedRequest): Promise<string | undefined> {
+    let t = this.get(req.url);
+    if ((!t || t.stale) && currentScope() !== 'csrf') {
+      await this.fetch(req.url, false);
+      t = this.get(req.url);
+    }
+    if (!t || t.stale) return undefined;
+    if (req.headers[t.header] !== undefined) return undefined; // the caller set it: theirs wins
+    req.headers[t.header] = t.token;
+    return t.header;
+  }
+
+  /** Learns tokens from a response of `req`'s hop. Cheap when the response cannot hold one. */
+  learn(req: PreparedRequest, res: Response): void {
+    const origin = req.url.origin;
+    if (this.profile.cookie) this.#learnCookie(req.url, res);
+    const type = res.headers.get('content-type')?.toLowerCase() ?? '';
+    if (res.body !== undefined || res.status >= 500) return; // streaming: the body is the caller's
+    if ((this.#metaNames.size || this.#inputNames.size) && (type.startsWith('text/html') || type.startsWith('application/xhtml'))) {
+      this.#learnHtml(req.url, origin, res);
+    } else if (type.includes('json') && this.#isTokenUrl(req.url)) {
+      this.#learnJson(req.url, origin, res);
+    }
+  }
+
+  /** Whether `res` is the framework refusing the CSRF token. */
+  isFailure(res: Response): boolean {
+    const check = this.profile.isFailure;
+    if (!check || res.status < 400) return false;
+    return check(res.status, res.body === undefined ? res.peekText() : undefined);
+  }
+
+  /**
+   * After a refusal: makes sure a token other than `sent` is known for `url`'s origin, fetching one
+   * from the token endpoint or the page the old one came from. Returns whether there is a new one.
+   */
+  async renew(url: URL, sent: string | undefined): Promise<boolean> {
+    const t = this.get(url);
+    if (t && !t.stale && t.token !== sent) return true;
+    if (t) t.stale = true;
+    await this.fetch(url, true);
+    const fresh = this.get(url);
+    return fresh !== undefined && !fresh.stale && fresh.token !== sent;
+  }
+
+  /** After a login: the server rotated its token, so one learned before it (in `learnedBefore`) is stale. */
+  async afterLogin(origin: string, learnedBefore: ReadonlySet<CsrfToken>): Promise<void> {
+    const t = this.#tokens.get(origin);
+    if (t && learnedBefore.has(t) && t.source !== 'cookie') t.stale = true;
+    if (this.tokenUrl?.origin === origin) await this.fetch(this.tokenUrl, true);
+  }
+
+  /** The tokens known now (to tell, after a login, which ones it replaced). */
+  snapshot(): ReadonlySet<CsrfToken> {
+    return new Set(this.#tokens.values());
+  }
+
+  /**
+   * Fetches a token for `url`'s origin: from the token endpoint when it is on that origin, else from
+   * the page a stale token came from. Concurrent calls for one origin share one fetch.
+   */
+  fetch(url: URL, force: boolean): Promise<void> {
+    const origin = url.origin;
+    const known = this.#tokens.get(origin);
+    const tokenUrl = this.tokenUrl;
+    const source = tokenUrl?.origin === origin ? tokenUrl : known?.stale || force ? known?.from : undefined;
+    if (!source) return Promise.resolve();
+    let running = this.#fetching.get(origin);
+    if (!running) {
+      running = withScope('csrf', async () => {
+        const res = await this.#session.request('GET', source, { headers: { accept: source === tokenUrl ? 'application/json' : 'text/html' }, throwHttpErrors: false });
+        await res.cancel();
+      }).finally(() => this.#fetching.delete(origin));
+      this.#fetching.set(origin, running);
+    }
+    return running;
+  }
+
+  #set(origin: string, token: Omit<CsrfToken, 'stale'>): void {
+    if (!token.token || !HEADER_NAME.test(token.header) || REFUSED_HEADERS.has(token.header) || /[\r\n\0]/.test(token.token)) return;
+    this.#tokens.set(origin, { ...token, stale: false });
+  }
+
+  #learnCookie(url: URL, res: Response): void {
+    const name = this.profile.cookie!.name;
+    const setCookies = res.headers.getSetCookie();
+    if (!setCookies.some((c) => c.trimStart().startsWith(`${name}=`))) return;
+    // The jar has applied the Set-Cookie already (the cookie stage runs inside this one): ask it.
+    const value = this.#cookieValue(url);
+    if (value) this.#set(url.origin, { token: value, header: this.profile.cookie!.header, source: 'cookie', from: url });
+    else if (this.#tokens.get(url.origin)?.source === 'cookie') this.#tokens.delete(url.origin);
+  }
+
+  /** A token cookie already in the jar (loaded from disk, say) counts for the `baseUrl` origin only. */
+  #fromJar(url: URL): CsrfToken | undefined {
+    const cookie = this.profile.cookie;
+    const base = this.#session.config.baseUrl;
+    if (!cookie || base === undefined || new URL(String(base)).origin !== url.origin) return undefined;
+    const value = this.#cookieValue(url);
+    return value ? { token: value, header: cookie.header, source: 'cookie', from: url, stale: false } : undefined;
+  }
+
+  #cookieValue(url: URL): string | undefined {
+    const jar = this.#session.cookies as unknown as CookieReader;
+    const name = this.profile.cookie!.name;
+    const raw = jar.getCookies(url).find((c) => c.name === name)?.value;
+    if (!raw) return undefined;
+    try {
+      return decodeURIComponent(raw); // Angular and Laravel URL-encode the cookie value
+    } catch {
+      return raw;
+    }
+  }
+
+  #learnHtml(url: URL, origin: string, res: Response): void {
+    const text = res.peekText();
+    if (text.length > MAX_HTML_SCAN) return;
+    // Most pages carry no token: a substring test spares them the parse.
+    let mentioned = false;
+    for (const n of [...this.#metaNames, ...this.#inputNames]) if (text.includes(n)) mentioned = true;
+    if (!mentioned) return;
+    const { meta, hidden } = findHtmlTokens(text, this.#metaNames, this.#inputNames);
+    const m = this.profile.meta;
+    const metaToken = m ? meta.get(m.token) : undefined;
+    if (metaToken) {
+      const named = m?.header ? meta.get(m.header)?.toLowerCase() : undefined;
+      this.#set(origin, { token: metaToken, header: named ?? this.profile.header, source: 'html', from: url });
+      return;
+    }
+    for (const n of this.#inputNames) {
+      const value = hidden.get(n);
+      if (value) return this.#set(origin, { token: value, header: this.profile.header, source: 'html', from: url });
+    }
+  }
+
+  #learnJson(url: URL, origin: string, res: Response): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(res.peekText());
+    } catch {
+      return;
+    }
+    if (!body || typeof body !== 'object') return;
+    const o = body as Record<string, unknown>;
+    const token = [o.token, o.csrfToken, o._csrf].find((v) => typeof v === 'string') as string | undefined;
+    if (!token) return;
+    const header = typeof o.headerName === 'string' ? o.headerName.toLowerCase() : this.profile.header;
+    this.#set(origin, { token, header, source: 'json', from: url });
+  }
+
+  #isTokenUrl(url: URL): boolean {
+    const t = this.tokenUrl;
+    return t !== undefined && t.origin === url.origin && t.pathname === url.pathname;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * sessio: a persistent HTTP session for Node.js, like Python's requests.Session, on undici.
+ * @packageDocumentation
+ */
+export { Session, type SessionInit } from './session.js';
+export type { RequestOptions, SessionOptions, TimeoutOptions, TLSOptions, PoolOptions, BodyInit } from './config.js';
+export { Response, type Hop } from './response.js';
+export { PreparedRequest, SentRequest } from './request.js';
+export { Headers, type HeadersInit } from './headers.js';
+export type { MultipartInit, MultipartFile, MultipartValue } from './multipart.js';
+export type { ParamsInit } from './url.js';
+export { basicAuth, type AuthScheme, type AuthInit, type BasicCredentials } from './stages/auth.js';
+export { digestAuth, bearerAuth, customAuth, decodeJwtPayload, jwtExpiry, type DigestOptions, type TokenSource, type RequestSigner } from './auth/index.js';
+export { CSRF_PROFILES, type CsrfInit, type CsrfProfile, type CsrfProfileName, type CsrfCookieSource } from './csrf/index.js';
+export { formLoginSucceeded } from './login/form.js';
+export { formLogin, jwtLogin, clientCredentials, passwordGrant, refreshTokenGrant, tokenLogin, type FormLoginOptions, type JwtLoginOptions, type OAuth2ClientOptions, type PasswordGrantOptions, type RefreshTokenGrantOptions, type TokenSet, type TokenGrant, type LoginStrategy, type LoginContext, type ReloginOptions } from './login/index.js';
+export type { Stage, Send } from './pipeline.js';
+export { retry, announceRetry, runBeforeRetry, type Hooks, type RetryRequest, type BeforeRequestHook, type AfterResponseHook, type BeforeRedirectHook, type BeforeRetryHook, type OnErrorHook } from './hooks.js';
+export { CHANNEL_NAMES, type LoggerLike } from './log/index.js';
+export type { CurlOptions } from './curl.js';
+export type { Har, HarEntry, HarOptions, HarExportOptions } from './har.js';
+export type { OriginStats } from './transport/agents.js';
+export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './retry/policy.js';
+export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
+export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
+export { CookieJar } from './jar.js';
+export {
+  SessioError,
+  RequestError,
+  InvalidURLError,
+  InvalidHeaderError,
+  ConnectError,
+  TLSError,
+  TimeoutError,
+  AbortError,
+  NetworkError,
+  DecodeError,
+  SessionClosedError,
+  BodyTooLargeError,
+  RedirectError,
+  TooManyRedirectsError,
+  HTTPError,
+  ProxyError,
+  AuthenticationError,
+  SessionFileError,
+  type TimeoutPhase,
+} from './errors.js';
+export { registerSessionState, type SessionStateHandler, type SaveOptions, type AutosaveOptions, type SessionDocument } from './persist/index.js';
+export { VERSION } from './version.js';

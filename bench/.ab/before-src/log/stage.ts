@@ -1,0 +1,22 @@
+import type { Stage } from '../pipeline.js';
+import { anySubscribers } from './channels.js';
+import { log, logOf } from './index.js';
+
+/**
+ * Logs each hop as it goes on the wire: the innermost stage, so that the headers shown are the ones
+ * sent (auth, cookies, CSRF applied) and every retry and redirect hop gets its own lines.
+ */
+export const logStage: Stage = async (req, next) => {
+  if (!logOf(req).active && !anySubscribers()) return next(req);
+  log.request(req);
+  const started = performance.now();
+  try {
+    const res = await next(req);
+    // The wire excerpt decodes only the start of the body; bytes() returns the body already read.
+    log.response(req, res, logOf(req).wire && res.body === undefined ? await res.bytes() : undefined);
+    return res;
+  } catch (err) {
+    log.error(req, err, performance.now() - started);
+    throw err;
+  }
+};

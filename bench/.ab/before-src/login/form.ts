@@ -1,0 +1,155 @@
+import { AuthenticationError } from '../errors.js';
+import { log } from '../log/index.js';
+import type { Response } from '../response.js';
+import { findLoginForm, findPageMessage, type LoginForm } from './page.js';
+import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
+import { defaultOrigins } from './origins.js';
+
+/** Options of {@link formLogin}. */
+export interface FormLoginOptions extends ReloginOptions {
+  /** The login page (relative to `baseUrl`): fetched with GET, its form posted. */
+  url: string | URL;
+  username: string;
+  password: string;
+  /** Extra or overriding form fields (`{ 'remember-me': 'on' }`); they win over the page's own. */
+  fields?: Record<string, string>;
+  /** The username field name, when the page's form cannot tell (default: the text input before the password). */
+  usernameField?: string;
+  /** The password field name (default: the page's password input, else `password`). */
+  passwordField?: string;
+  /** Decides whether the login worked from the response after redirects. Default: see {@link formLoginSucceeded}. */
+  success?: (res: Response) => boolean | Promise<boolean>;
+  /** Send `X-Requested-With: XMLHttpRequest` (some apps answer AJAX logins with JSON). Default false. */
+  ajax?: boolean;
+  /** Where `logout()` posts (Spring: `/logout`); without it `logout()` only forgets the login locally. */
+  logoutUrl?: string | URL;
+}
+
+// JSESSIONID, PHPSESSID, sessionid, connect.sid, _myapp_session, ASP.NET_SessionId, SID…
+const SESSION_COOKIE = /sess|^sid$|[._-]sid$/i;
+
+/**
+ * The default success test: failure when the final page is the login page again, its URL has an
+ * `error` parameter, or its status is 401, 403 or 5xx. Useful inside a custom `success` test.
+ *
+ * @example
+ * ```ts
+ * formLogin({
+ *   url: '/login', username, password,
+ *   success: (res) => formLoginSucceeded(res, new URL('/login', res.url)) && !res.url.includes('/mfa'),
+ * });
+ * ```
+ */
+export function formLoginSucceeded(res: Response, loginPage: URL): boolean {
+  if (res.status === 401 || res.status === 403 || res.status >= 500) return false;
+  const final = new URL(res.url);
+  if (final.searchParams.has('error')) return false;
+  return !(final.origin === loginPage.origin && final.pathname === loginPage.pathname);
+}
+
+function sessionIds(ctx: LoginContext, url: URL): Map<string, string> {
+  const jar = ctx.session.cookies as unknown as { getCookies(u: URL): readonly { name: string; value: string }[] };
+  return new Map(jar.getCookies(url).filter((c) => SESSION_COOKIE.test(c.name)).map((c) => [c.name, c.value]));
+}
+
+/** The fields a browser would post: hidden inputs, then the credentials, then the caller's overrides. */
+function formFields(form: LoginForm | undefined, o: FormLoginOptions): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form?.hidden ?? []) fields[name] ??= value;
+  fields[o.usernameField ?? form?.usernameField ?? 'username'] = o.username;
+  fields[o.passwordField ?? form?.passwordField ?? 'password'] = o.password;
+  return { ...fields, ...o.fields };
+}
+
+async function refusal(res: Response): Promise<string> {
+  const type = res.headers.get('content-type') ?? '';
+  const text = res.body === undefined ? res.peekText() : '';
+  if (/html/i.test(type)) return findPageMessage(text) ?? `the server answered ${res.status} at ${new URL(res.url).pathname}`;
+  if (/json/i.test(type)) {
+    try {
+      const j = JSON.parse(text) as Record<string, unknown>;
+      const m = j.error_description ?? j.message ?? j.error ?? j.detail;
+      if (typeof m === 'string' && m) return m.slice(0, 200);
+    } catch { /* not JSON after all */ }
+  }
+  return `the server answered ${res.status} at ${new URL(res.url).pathname}`;
+}
+
+const MAX_ATTEMPTS = 3;
+
+type Outcome = 'ok' | { error: AuthenticationError; raced: boolean };
+
+async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: Record<string, string>): Promise<Outcome> {
+  const s = ctx.session;
+  const pageUrl = ctx.resolve(options.url);
+  const page = await s.get(pageUrl, { headers: { accept: 'text/html,application/xhtml+xml', ...ajax }, throwHttpErrors: false });
+  if (page.status >= 400) {
+    return { error: new AuthenticationError(`the login page answered ${page.status}`, { method: 'GET', url: page.url, status: page.status }), raced: false };
+  }
+  const form = findLoginForm(await page.text());
+  const action = form?.action ? new URL(form.action, page.url) : new URL(page.url);
+  const method = form?.method ?? 'POST';
+  const jar = s.cookies as unknown as { getCookieHeader(u: URL): string };
+  const cookiesAfterPage = jar.getCookieHeader(action);
+  const before = sessionIds(ctx, action);
+  const fields = formFields(form, options);
+  const headers = { accept: 'text/html,application/xhtml+xml', ...ajax };
+  const res = method === 'GET'
+    ? await s.get(action, { params: fields, headers, throwHttpErrors: false })
+    : await s.post(action, { form: fields, headers, throwHttpErrors: false });
+  const ok = options.success ? await options.success(res) : formLoginSucceeded(res, pageUrl);
+  if (!ok) {
+    const sent = (res.history[0] ?? res).request.headers.cookie ?? '';
+    const error = new AuthenticationError(await refusal(res), { method, url: action, status: res.status });
+    return { error, raced: sent !== cookiesAfterPage };
+  }
+  for (const [name, value] of sessionIds(ctx, action)) {
+    if (before.get(name) === value) log.debug('login', `session cookie ${name} kept its value across the login at ${action.origin}: the server may be open to session fixation`, s);
+  }
+  return 'ok';
+}
+
+/**
+ * Form login, as a browser does it: GET the login page, read its form with a real HTML parser (the
+ * password input, the text or email input before it, every hidden input such as Spring's `_csrf`),
+ * POST it, follow the redirect and decide whether it worked. The session keeps the session cookie the
+ * server issues (Spring replaces JSESSIONID at login); a debug line (`sessio:login`) warns
+ * when the session id did not change, a session-fixation risk on the server's side.
+ *
+ * @example
+ * ```ts
+ * import { Session, formLogin } from 'sessio';
+ * const s = new Session({
+ *   baseUrl: 'http://127.0.0.1:8080',
+ *   csrf: 'spring',
+ *   login: formLogin({ url: '/login', username: 'alice', password: 'secret', logoutUrl: '/logout' }),
+ * });
+ * await s.login();
+ * const me = await (await s.get('/api/me')).json();
+ * ```
+ */
+export function formLogin(options: FormLoginOptions): LoginStrategy {
+  const { relogin, replayUnsafe, isLoggedOut, origins } = options;
+  const ajax: Record<string, string> = options.ajax ? { 'x-requested-with': 'XMLHttpRequest' } : {};
+  return {
+    kind: 'form',
+    eager: false,
+    options: { relogin, replayUnsafe, isLoggedOut, origins },
+    loginUrl: (ctx) => ctx.resolve(options.url),
+    origins: (ctx) => defaultOrigins(ctx, options.url, origins),
+    async login(ctx) {
+      // Responses to requests sent before the login may still arrive and replace the session cookie
+      // between our GET and POST; the server then refuses the form. Start over when that happened.
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await attemptLogin(ctx, options, ajax);
+        if (outcome === 'ok') return;
+        if (!outcome.raced || attempt >= MAX_ATTEMPTS) throw outcome.error;
+      }
+    },
+    async logout(ctx) {
+      if (options.logoutUrl === undefined) return;
+      const res = await ctx.session.post(ctx.resolve(options.logoutUrl), { headers: { accept: 'text/html,application/xhtml+xml' }, throwHttpErrors: false });
+      await res.cancel();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { PreparedRequest } from '../request.js';
+import type { Response } from '../response.js';
+import type { Session } from '../session.js';
+
+/** What a login strategy gets to work with. */
+export interface LoginContext {
+  /** The session: its requests made during a login skip automatic re-login. */
+  readonly session: Session;
+  /** Resolves a URL against the session's `baseUrl`. */
+  resolve(url: string | URL): URL;
+}
+
+/** Options every login shares: how expiry is recognised and what is replayed. */
+export interface ReloginOptions {
+  /** Log in again automatically when a response shows the session has expired. Default true. */
+  relogin?: boolean;
+  /**
+   * Replay requests with unsafe, non-idempotent methods (POST, PATCH) after a re-login too. Default
+   * false: GET, HEAD, OPTIONS, TRACE, PUT and DELETE are replayed, others give the caller the response.
+   */
+  replayUnsafe?: boolean;
+  /** An extra test for "no longer logged in", on top of 401, a redirect to the login page and the rest. */
+  isLoggedOut?: (res: Response, req: PreparedRequest) => boolean | Promise<boolean>;
+  /** Origins the login is good for (default: the `baseUrl` origin and the login URL's origin). */
+  origins?: readonly string[];
+}
+
+/**
+ * A way of logging in. `formLogin`, `jwtLogin` and the OAuth 2 grants make these; you can write your own.
+ */
+export interface LoginStrategy {
+  /** What kind of login this is, for log lines: `form`, `jwt`, `oauth2`… */
+  readonly kind?: string;
+  /** Logs in; throws `AuthenticationError` with the server's reason when refused. */
+  login(ctx: LoginContext): Promise<void>;
+  /** Gets fresh credentials after expiry when there is a cheaper way than `login` (a refresh token). */
+  renew?(ctx: LoginContext): Promise<void>;
+  /** Logs out on the server, if the login has a way to. */
+  logout?(ctx: LoginContext): Promise<void>;
+  /** Adds the login's credentials to a request for one of its origins (token logins). */
+  authorize?(req: PreparedRequest, ctx: LoginContext): void | Promise<void>;
+  /** The login page or token endpoint (a response redirected there means "logged out"). */
+  loginUrl(ctx: LoginContext): URL;
+  /** Origins the login covers; the default is the `baseUrl` origin and the login URL's origin. */
+  origins(ctx: LoginContext): ReadonlySet<string>;
+  /** Log in before the first request rather than when a response asks for it (token logins need a token). */
+  readonly eager: boolean;
+  readonly options: ReloginOptions;
+}

@@ -1,0 +1,119 @@
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { DecodedTooLarge } from '../decode.js';
+
+/** The head of a response as undici parsed it. */
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** The outcome of one dispatch: the head, and either all the bytes or a stream of them. */
+export interface RawResponse extends ResponseHead {
+  chunks?: Buffer[];
+  stream?: Readable;
+}
+
+type Controller = Dispatcher.DispatchController;
+
+/**
+ * An undici dispatch handler (the dispatcher API, no fetch and no intermediate stream in the default
+ * case): it gathers the body into chunks, or hands out a Readable with back-pressure for `stream: true`.
+ * `started` tells whether any response came, which decides if a failure may be retried.
+ */
+export class ResponseHandler implements Dispatcher.DispatchHandler {
+  started = false;
+  #controller: Controller | undefined;
+  #head: ResponseHead | undefined;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #stream: Readable | undefined;
+  #settled = false;
+  readonly #resolve: (r: RawResponse) => void;
+  readonly #reject: (err: unknown) => void;
+  readonly #streaming: boolean;
+  readonly #limit: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #mapError: (err: unknown) => Error;
+  readonly #onAbort = () => this.#controller?.abort(this.#signal?.reason);
+
+  constructor(opts: {
+    streaming: boolean;
+    limit: number;
+    signal: AbortSignal | undefined;
+    /** Turns undici errors into sessio errors for readers of a streamed body. */
+    mapError: (err: unknown) => Error;
+    resolve: (r: RawResponse) => void;
+    reject: (err: unknown) => void;
+  }) {
+    this.#mapError = opts.mapError;
+    this.#streaming = opts.streaming;
+    this.#limit = opts.limit;
+    this.#signal = opts.signal;
+    this.#resolve = opts.resolve;
+    this.#reject = opts.reject;
+  }
+
+  onRequestStart(controller: Controller): void {
+    this.#controller = controller;
+    if (this.#signal?.aborted) controller.abort(this.#signal.reason);
+    else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[] | undefined>, statusText: string): void {
+    if (status < 200) return; // 1xx informational: the real response follows
+    this.started = true;
+    this.#head = { status, statusText, headers };
+    if (!this.#streaming) return;
+    const stream = new Readable({
+      read: () => controller.resume(),
+      destroy: (err, cb) => {
+        if (!controller.aborted && !stream.readableEnded) controller.abort(err ?? new Error('response stream cancelled'));
+        this.#cleanup();
+        cb(err);
+      },
+    });
+    // A body nobody reads must not crash the process when the connection breaks; readers (async
+    // iteration, pipeline) still see the error.
+    stream.on('error', () => {});
+    this.#stream = stream;
+    this.#settle({ ...this.#head, stream });
+  }
+
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    if (this.#stream) {
+      if (!this.#stream.push(chunk)) controller.pause();
+      return;
+    }
+    this.#size += chunk.length;
+    // Bodies past the limit are refused while they arrive, not after they filled memory.
+    if (this.#size > this.#limit) controller.abort(new DecodedTooLarge());
+    else this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#cleanup();
+    if (this.#stream) this.#stream.push(null);
+    else this.#settle({ ...this.#head!, chunks: this.#chunks });
+  }
+
+  onResponseError(_controller: Controller, err: Error): void {
+    this.#cleanup();
+    if (this.#stream) this.#stream.destroy(this.#mapError(err));
+    else if (!this.#settled) {
+      this.#settled = true;
+      this.#reject(err);
+    }
+  }
+
+  #settle(r: RawResponse): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve(r);
+  }
+
+  #cleanup(): void {
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+  }
+}

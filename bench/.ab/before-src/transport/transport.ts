@@ -1,0 +1,147 @@
+import type { Dispatcher } from 'undici';
+import type { PoolOptions, TLSOptions } from '../config.js';
+import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../decode.js';
+import { Headers } from '../headers.js';
+import type { PreparedRequest } from '../request.js';
+import { Response } from '../response.js';
+import { Agents, type OriginStats } from './agents.js';
+import { ResponseHandler, type RawResponse } from './handler.js';
+import { STALE_SOCKET_CODES, toSessioError } from './errors.js';
+import { dropProxyAuthorization, proxyRefusalOf, ProxyRouter } from './proxy.js';
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/** Options of the transport, taken from the session's. */
+export interface TransportOptions {
+  pool?: PoolOptions;
+  tls?: TLSOptions;
+  connectTimeout?: number;
+  dispatcher?: Dispatcher;
+  /** Take proxies from the environment when a request has no `proxy` option (default true). */
+  trustEnv?: boolean;
+}
+
+/**
+ * The bottom of the pipeline: sends one hop over undici and returns its response, body read and
+ * decoded (or streaming). It retries once, for idempotent requests, when a keep-alive socket turns out
+ * to have been closed by the server before any byte of the response came.
+ */
+export class Transport {
+  readonly agents: Agents;
+  /** Absent when the caller injected its own dispatcher: that one decides about proxies. */
+  readonly proxies: ProxyRouter | undefined;
+
+  constructor(options: TransportOptions) {
+    this.agents = new Agents(options);
+    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, stats: this.agents.stats });
+  }
+
+  async send(req: PreparedRequest): Promise<Response> {
+    const started = performance.now();
+    dropProxyAuthorization(req);
+    let raw: RawResponse;
+    try {
+      raw = await this.#dispatchOnce(req);
+    } catch (first) {
+      if (!this.#mayRetryStale(first, req)) throw this.#failed(first, req);
+      if (req.body) req.body = req.body.replay!();
+      try {
+        raw = await this.#dispatchOnce(req);
+      } catch (second) {
+        throw this.#failed(second, req);
+      }
+    }
+    const refusal = proxyRefusalOf(raw.status, raw.headers, req);
+    if (refusal) {
+      raw.stream?.destroy();
+      throw refusal;
+    }
+    return this.#toResponse(raw, req, started);
+  }
+
+  /** The dispatcher for a hop: the proxy's, chosen again on every hop, or the direct one. */
+  dispatcherFor(req: PreparedRequest): Dispatcher {
+    return this.proxies?.dispatcherFor(req) ?? this.agents.get(req.settings.tls, req.settings.timeout.connect);
+  }
+
+  stats(): Record<string, OriginStats> {
+    return Object.fromEntries([...this.agents.stats].map(([k, v]) => [k, { ...v }]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.agents.close(), this.proxies?.close()]);
+  }
+
+  /** The sessio error for a failed hop; a stream body that was not sent to its end is closed (file handles). */
+  #failed(err: unknown, req: PreparedRequest): Error {
+    const data = req.body?.data;
+    if (data && typeof data === 'object' && 'destroy' in data && !data.destroyed) data.destroy();
+    return toSessioError(err, req);
+  }
+
+  #mayRetryStale(err: unknown, req: PreparedRequest): boolean {
+    if ((err as { sessioStarted?: boolean }).sessioStarted) return false;
+    const code = String((err as { code?: unknown })?.code ?? '');
+    if (!STALE_SOCKET_CODES.has(code) || !IDEMPOTENT.has(req.method)) return false;
+    return !req.body || req.body.replay !== undefined;
+  }
+
+  #dispatchOnce(req: PreparedRequest): Promise<RawResponse> {
+    const { settings } = req;
+    this.agents.countRequest(req.url.origin);
+    return new Promise<RawResponse>((resolve, reject) => {
+      const handler = new ResponseHandler({
+        streaming: settings.stream,
+        limit: clampLimit(settings.maxDecodedSize),
+        mapError: (err) => toSessioError(err, req),
+        signal: settings.signal,
+        resolve,
+        reject: (err) => {
+          // Only failures before any response byte may be retried on a fresh socket.
+          if (handler.started && err && typeof err === 'object') (err as { sessioStarted?: boolean }).sessioStarted = true;
+          reject(err);
+        },
+      });
+      const opts: Dispatcher.DispatchOptions = {
+        origin: req.url.origin,
+        path: req.url.pathname + req.url.search,
+        method: req.method as Dispatcher.HttpMethod,
+        headers: req.headers,
+        body: req.body?.data ?? null,
+      };
+      const response = settings.timeout.response;
+      if (response !== undefined) {
+        opts.headersTimeout = response;
+        opts.bodyTimeout = response;
+      }
+      this.dispatcherFor(req).dispatch(opts, handler);
+    });
+  }
+
+  async #toResponse(raw: RawResponse, req: PreparedRequest, started: number): Promise<Response> {
+    const headers = new Headers(raw.headers);
+    const decoders = req.method === 'HEAD' || raw.status === 204 || raw.status === 304 ? [] : decodersFor(headers.get('content-encoding') ?? undefined) ?? [];
+    const limit = req.settings.maxDecodedSize;
+    const init = {
+      status: raw.status,
+      statusText: raw.statusText,
+      url: req.url.href,
+      headers,
+      request: req.snapshot(),
+    };
+    if (raw.stream) {
+      const stream = decoders.length ? decodeStream(raw.stream, decoders, limit, (err) => toSessioError(err, req)).on('error', () => {}) : raw.stream;
+      return new Response({ ...init, elapsed: performance.now() - started, stream });
+    }
+    const chunks = raw.chunks!;
+    let bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (decoders.length && bytes.length) {
+      try {
+        bytes = await decodeBuffer(bytes, decoders, limit);
+      } catch (err) {
+        throw toSessioError(err, req);
+      }
+    }
+    return new Response({ ...init, elapsed: performance.now() - started, bytes });
+  }
+}
