@@ -1,2 +1,0 @@
-export { CSRF_PROFILES, toCsrfProfile } from './profiles.js';
-export { CsrfTokens } from './tokens.js';
