@@ -15,7 +15,7 @@ export { CSRF_PROFILES, type CsrfInit, type CsrfProfile, type CsrfProfileName, t
 export { formLoginSucceeded } from './login/form.js';
 export { formLogin, jwtLogin, clientCredentials, passwordGrant, refreshTokenGrant, tokenLogin, type FormLoginOptions, type JwtLoginOptions, type OAuth2ClientOptions, type PasswordGrantOptions, type RefreshTokenGrantOptions, type TokenSet, type TokenGrant, type LoginStrategy, type LoginContext, type ReloginOptions } from './login/index.js';
 export type { Stage, Send } from './pipeline.js';
-export { retry, announceRetry, runBeforeRetry, type Hooks, type RetryRequest, type BeforeRequestHook, type AfterResponseHook, type BeforeRedirectHook, type BeforeRetryHook, type OnErrorHook } from './hooks.js';
+export { retry, type Hooks, type RetryRequest, type BeforeRequestHook, type AfterResponseHook, type BeforeRedirectHook, type BeforeRetryHook, type OnErrorHook } from './hooks.js';
 export { CHANNEL_NAMES, type LoggerLike } from './log/index.js';
 export type { CurlOptions } from './curl.js';
 export type { Har, HarEntry, HarOptions, HarExportOptions } from './har.js';
@@ -45,5 +45,5 @@ export {
   SessionFileError,
   type TimeoutPhase,
 } from './errors.js';
-export { registerSessionState, type SessionStateHandler, type SaveOptions, type AutosaveOptions, type SessionDocument } from './persist/index.js';
+export { type SaveOptions, type AutosaveOptions, type SessionDocument } from './persist/index.js';
 export { VERSION } from './version.js';

@@ -267,14 +267,26 @@ export class Session {
   }
 
   /**
-   * Saves cookies, default headers, base URL and login state to `path` (JSON, mode 0600, written
-   * atomically); merges with what other processes saved there meanwhile. Logic in `persist/`.
+   * Saves cookies, default headers, base URL, CSRF tokens (per origin) and login tokens (access,
+   * refresh, expiry) to `path` (JSON, mode 0600, written atomically); merges with what other
+   * processes saved there meanwhile. Passwords and client secrets only with `includeCredentials: true`.
    */
   save(path: string, options?: SaveOptions): Promise<void> {
     return saveSession(this, path, options);
   }
 
-  /** A session restored from a file written by {@link Session.save}; `options` override the file. */
+  /**
+   * A session restored from a file written by {@link Session.save}; `options` override the file.
+   * Login strategies are not saved: give the same one again (`{ login: jwtLogin(...) }`) and it takes
+   * the saved tokens, so no login is needed until they expire. Tokens and CSRF tokens stay bound to
+   * the origins that issued them. A saved `csrf` profile comes back unless `options.csrf` is given.
+   *
+   * @example
+   * ```ts
+   * const s = await Session.load('api.json', { login: jwtLogin({ url: '/auth/token', username, password }) });
+   * await s.get('/api/me'); // no login request: the saved access token is used, refreshed when due
+   * ```
+   */
   static load(path: string, options: SessionInit = {}): Promise<Session> {
     return loadSession(path, options, (init) => new Session(init));
   }

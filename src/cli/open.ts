@@ -85,11 +85,9 @@ export async function openSession(values: Values, env: NodeJS.ProcessEnv, init: 
 
 function withLogin(init: SessionInit, login: LoginRecord | undefined, password: string | undefined): SessionInit {
   if (!login) return init;
-  // The login page carries a fresh token (hidden field or meta tag): a new process, which has not
-  // seen a page yet, fetches it there before its first unsafe request.
-  // TODO: drop the tokenUrl once CsrfTokens state is saved with the session (see persist/state.ts).
-  const csrf = login.csrf ? ({ profile: login.csrf, tokenUrl: login.url } as SessionInit['csrf']) : undefined;
-  const withCsrf = csrf ? { ...init, csrf } : init;
+  // The session file keeps the CSRF tokens learned in earlier runs, with the page each came from: a
+  // new process sends the saved token, or fetches a fresh one from that page when a login rotated it.
+  const withCsrf = login.csrf ? { ...init, csrf: login.csrf as NonNullable<SessionInit['csrf']> } : init;
   if (password === undefined) return withCsrf;
   return { ...withCsrf, login: formLogin({ url: login.url, username: login.username, password }) };
 }

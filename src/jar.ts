@@ -1,1 +1,0 @@
-export { CookieJar } from './cookies/index.js';
