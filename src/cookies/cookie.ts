@@ -22,7 +22,10 @@ export interface CookieInit {
   creationIndex?: number;
 }
 
-/** A cookie as stored in a {@link CookieJar}. Objects returned by the jar are copies. */
+/**
+ * A cookie as a {@link CookieJar} reports it. Objects returned by the jar are copies: changing one
+ * does not change the jar (which stores the more compact {@link StoredCookie}).
+ */
 export class Cookie {
   name: string;
   value: string;

@@ -12,3 +12,4 @@ export { MemoryCookieStore } from './memory-store.js';
 export { parseSetCookie, type ParsedSetCookie, type ParseRejection } from './parse.js';
 export { JAR_FORMAT, JAR_SCHEMA_VERSION, type SerializedCookie, type SerializedJar } from './serialize.js';
 export type { CookieStore } from './store.js';
+export { StoredCookie } from './stored-cookie.js';

@@ -1,5 +1,5 @@
 import { debuglog } from 'node:util';
-import { Cookie, type CookieInit } from './cookie.js';
+import type { Cookie, CookieInit } from './cookie.js';
 import { domainMatch, isAsciiDomain, isIpAddress, isPublicSuffix, isSecureOrigin } from './domain.js';
 import { CookieJarError } from './errors.js';
 import { MemoryCookieStore } from './memory-store.js';
@@ -8,6 +8,7 @@ import { emptyParsedSetCookie, parseSetCookieInto, type ParsedSetCookie } from '
 import { defaultPath, pathMatch } from './path.js';
 import { fromSerialized, toSerialized, type SerializedJar } from './serialize.js';
 import type { CookieStore } from './store.js';
+import { cookieFlags, StoredCookie } from './stored-cookie.js';
 import { parseToughCookieJson } from './tough-import.js';
 import { validateCookieInit } from './validate.js';
 
@@ -51,8 +52,18 @@ export type CookieLocation = { url: string | URL } | { domain: string; path?: st
 interface Target {
   href: string;
   host: string;
-  path: string;
+  /** Read from `url` on first use: a Set-Cookie with a Path attribute never needs it. */
+  path: string | undefined;
+  url: URL | undefined;
   secure: boolean;
+}
+
+function requestPath(t: Target): string {
+  if (t.path === undefined) {
+    const path = t.url?.pathname ?? '/';
+    t.path = path.charCodeAt(0) === 0x2f ? path : '/';
+  }
+  return t.path;
 }
 
 /**
@@ -68,11 +79,13 @@ export class CookieJar {
   private readonly rejectPublicSuffixes: boolean;
   private nextIndex = 1;
   /** Reused by getCookieHeader so the hot path allocates no array. */
-  private readonly scratch: Cookie[] = [];
+  private readonly scratch: StoredCookie[] = [];
   private readonly suffixCache = new Map<string, boolean>();
+  private lastSuffixDomain = '';
+  private lastSuffixAnswer = false;
   /** Reused by setCookie: the parse result never outlives the call. */
   private readonly parsed: ParsedSetCookie = emptyParsedSetCookie();
-  private readonly targetCache: Target = { href: '', host: '', path: '/', secure: false };
+  private readonly targetCache: Target = { href: '', host: '', path: '/', url: undefined, secure: false };
 
   constructor(options: CookieJarOptions = {}) {
     this.store = options.store ?? new MemoryCookieStore();
@@ -88,6 +101,20 @@ export class CookieJar {
    * cookie (a copy; an expired one when the header deleted a cookie), or undefined when ignored.
    */
   setCookie(setCookie: string, url: string | URL, opts?: CookieOptions): Cookie | undefined {
+    return this.receive(setCookie, url, opts)?.toCookie();
+  }
+
+  /**
+   * {@link CookieJar.setCookie} without building the returned copy, for callers that ingest every
+   * response's Set-Cookie headers and never look at the result (the Session): true when the jar
+   * stored the cookie or deleted one because of it, false when it ignored the header.
+   */
+  acceptSetCookie(setCookie: string, url: string | URL, opts?: CookieOptions): boolean {
+    return this.receive(setCookie, url, opts) !== undefined;
+  }
+
+  /** Parses and stores one Set-Cookie header; the stored (or deleting) cookie, or undefined when ignored. */
+  private receive(setCookie: string, url: string | URL, opts: CookieOptions | undefined): StoredCookie | undefined {
     const target = this.resolve(url);
     if (typeof setCookie !== 'string') return this.ignore(target.host, 'not a string');
     const now = opts?.now ?? this.clock();
@@ -102,16 +129,33 @@ export class CookieJar {
     const http = opts?.http ?? true;
     const result = this.createCookie(parsed, target, now, http);
     if (typeof result === 'string') return this.ignore(target.host, result, parsed.name);
-    return result.clone();
+    return result;
   }
 
   /** The Cookie header value for a request to `url`; '' when no cookie applies. */
   getCookieHeader(url: string | URL, opts?: CookieOptions): string {
-    const found = this.collect(url, opts);
-    if (found === 0) return '';
+    // collect() specialized: one pass filters the matches and builds the header (the hot path of
+    // every request).
+    const target = this.resolve(url);
+    const now = opts?.now ?? this.clock();
+    const http = opts?.http ?? true;
     const list = this.scratch;
-    let header = list[0]!.cookiePair();
-    for (let i = 1; i < found; i++) header += '; ' + list[i]!.cookiePair();
+    const n = this.store.match(target.host, requestPath(target), list);
+    let kept = 0;
+    let header = '';
+    let expired: StoredCookie[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const c = list[i]!;
+      if (c.expires !== undefined && c.expires <= now) {
+        (expired ??= []).push(c);
+        continue;
+      }
+      if ((c.secure && !target.secure) || (c.httpOnly && !http)) continue;
+      header = kept === 0 ? c.cookiePair() : header + '; ' + c.cookiePair();
+      list[kept++] = c;
+    }
+    if (expired) for (const c of expired) this.store.remove(c);
+    if (kept > 0) this.store.touch(list, kept, now);
     return header;
   }
 
@@ -119,7 +163,7 @@ export class CookieJar {
   getCookies(url: string | URL, opts?: CookieOptions): Cookie[] {
     const found = this.collect(url, opts);
     const out: Cookie[] = new Array(found);
-    for (let i = 0; i < found; i++) out[i] = this.scratch[i]!.clone();
+    for (let i = 0; i < found; i++) out[i] = this.scratch[i]!.toCookie();
     return out;
   }
 
@@ -128,7 +172,7 @@ export class CookieJar {
    * Inspection only: it does not count as an access for eviction.
    */
   get(name: string, where: CookieLocation, opts?: CookieOptions): Cookie | undefined {
-    return this.locate(name, where, opts)[0]?.clone();
+    return this.locate(name, where, opts)[0]?.toCookie();
   }
 
   /** Deletes the cookies `get` would consider; returns how many were removed. */
@@ -167,7 +211,7 @@ export class CookieJar {
   /** Iterates over copies of the unexpired cookies. */
   *[Symbol.iterator](): IterableIterator<Cookie> {
     this.purgeExpired();
-    for (const c of [...this.store.all()]) yield c.clone();
+    for (const c of [...this.store.all()]) yield c.toCookie();
   }
 
   /** A versioned JSON form of the jar (session cookies included); see {@link CookieJar.fromJSON}. */
@@ -222,11 +266,10 @@ export class CookieJar {
         continue;
       }
       if (init.expires !== undefined && init.expires <= now) continue;
-      const cookie = new Cookie({
-        ...init,
-        expires: init.expires === undefined ? undefined : Math.min(init.expires, now + MAX_COOKIE_LIFETIME_MS),
-        creationIndex: this.nextIndex++,
-      });
+      const cookie = StoredCookie.fromInit(
+        { ...init, expires: init.expires === undefined ? undefined : Math.min(init.expires, now + MAX_COOKIE_LIFETIME_MS) },
+        this.nextIndex++,
+      );
       this.store.put(cookie);
       this.enforceLimits(cookie, now);
       imported++;
@@ -243,9 +286,9 @@ export class CookieJar {
     const now = opts?.now ?? this.clock();
     const http = opts?.http ?? true;
     const list = this.scratch;
-    const n = this.store.match(target.host, target.path, list);
+    const n = this.store.match(target.host, requestPath(target), list);
     let kept = 0;
-    let expired: Cookie[] | undefined;
+    let expired: StoredCookie[] | undefined;
     for (let i = 0; i < n; i++) {
       const c = list[i]!;
       if (c.expires !== undefined && c.expires <= now) {
@@ -260,7 +303,7 @@ export class CookieJar {
     return kept;
   }
 
-  private locate(name: string, where: CookieLocation, opts: CookieOptions | undefined): Cookie[] {
+  private locate(name: string, where: CookieLocation, opts: CookieOptions | undefined): StoredCookie[] {
     if ('url' in where) {
       const found = this.collect(where.url, opts, false);
       return this.scratch.slice(0, found).filter((c) => c.name === name);
@@ -274,7 +317,7 @@ export class CookieJar {
   }
 
   /** RFC 6265bis section 5.7 storage model; returns the reason when the cookie is ignored. */
-  private createCookie(p: ParsedSetCookie, t: Target, now: number, http: boolean): Cookie | string {
+  private createCookie(p: ParsedSetCookie, t: Target, now: number, http: boolean): StoredCookie | string {
     if (t.host === '') return 'no host';
     let expires: number | undefined;
     if (p.maxAge !== undefined) {
@@ -302,7 +345,7 @@ export class CookieJar {
         domain = domainAttr;
       }
     }
-    const path = typeof p.path === 'string' ? p.path : defaultPath(t.path);
+    const path = typeof p.path === 'string' ? p.path : defaultPath(requestPath(t));
     if (p.secure && !t.secure) return 'Secure cookie from an insecure origin';
     if (p.httpOnly && !http) return 'HttpOnly cookie from a non-HTTP API';
     if (!p.secure && !t.secure && this.shadowsSecureCookie(p.name, domain, path, now)) {
@@ -312,21 +355,19 @@ export class CookieJar {
     if (prefixError !== undefined) return prefixError;
     const old = this.store.find(domain, path, p.name);
     if (old && old.httpOnly && !http) return 'would overwrite an HttpOnly cookie from a non-HTTP API';
-    const cookie = new Cookie({
-      name: p.name,
-      value: p.value,
+    const cookie = new StoredCookie(
+      p.name,
+      p.value,
       domain,
       path,
       expires,
-      secure: p.secure,
-      httpOnly: p.httpOnly,
-      sameSite: p.sameSite,
-      hostOnly,
-      partitioned: p.partitioned,
-      creation: old ? old.creation : now,
-      lastAccess: now,
-      creationIndex: old ? old.creationIndex : this.nextIndex++,
-    });
+      cookieFlags(p.secure, p.httpOnly, hostOnly, p.partitioned, p.sameSite),
+      old ? old.creation : now,
+      old ? old.creationIndex : this.nextIndex++,
+    );
+    // A new cookie's last access is its creation (StoredCookie stores nothing for it); a replacing
+    // one keeps the old creation time.
+    if (old) cookie.lastAccess = now;
     if (expires !== undefined && expires <= now) {
       if (old) this.store.remove(old);
       return cookie;
@@ -338,12 +379,17 @@ export class CookieJar {
 
   /** Public suffix check, memoized: a site sets many cookies with the same Domain attribute. */
   private isPublicSuffix(domain: string): boolean {
+    // A site's cookies usually arrive together and name the same Domain: compare with the last
+    // one before hashing the freshly parsed string into the map.
+    if (domain === this.lastSuffixDomain) return this.lastSuffixAnswer;
     let known = this.suffixCache.get(domain);
     if (known === undefined) {
       known = isPublicSuffix(domain);
       if (this.suffixCache.size >= SUFFIX_CACHE_LIMIT) this.suffixCache.clear();
       this.suffixCache.set(domain, known);
     }
+    this.lastSuffixDomain = domain;
+    this.lastSuffixAnswer = known;
     return known;
   }
 
@@ -365,7 +411,7 @@ export class CookieJar {
   }
 
   /** Evicts expired, then least recently used cookies, never the one just stored. */
-  private enforceLimits(added: Cookie, now: number): void {
+  private enforceLimits(added: StoredCookie, now: number): void {
     if (this.store.domainCount(added.domain) > this.maxPerDomain) {
       const inDomain = this.store.domainCookies(added.domain).filter((c) => c !== added);
       evict(this.store, inDomain, this.store.domainCount(added.domain) - this.maxPerDomain, now);
@@ -407,10 +453,11 @@ export class CookieJar {
       }
     }
     const host = u.hostname;
-    const path = u.pathname;
     t.host = host;
-    t.path = path.charCodeAt(0) === 0x2f ? path : '/';
-    t.secure = isSecureOrigin(u.protocol, host);
+    t.path = undefined;
+    t.url = u;
+    // The href starts with the scheme: no need to build the protocol string for the usual https.
+    t.secure = href.startsWith('https:') || isSecureOrigin(u.protocol, host);
     t.href = href;
     return t;
   }
@@ -438,7 +485,7 @@ function startsWithCI(s: string, lowerPrefix: string): boolean {
   return s.length >= lowerPrefix.length && s.charCodeAt(0) === 0x5f && s.slice(0, lowerPrefix.length).toLowerCase() === lowerPrefix;
 }
 
-function evict(store: CookieStore, candidates: Cookie[], excess: number, now: number): void {
+function evict(store: CookieStore, candidates: StoredCookie[], excess: number, now: number): void {
   candidates.sort((a, b) => Number(b.isExpired(now)) - Number(a.isExpired(now)) || a.lastAccess - b.lastAccess || a.creationIndex - b.creationIndex);
   for (let i = 0; i < excess && i < candidates.length; i++) store.remove(candidates[i]!);
 }

@@ -1,11 +1,24 @@
-import { type Cookie } from './cookie.js';
+import type { StoredCookie as Cookie } from './stored-cookie.js';
 import { isIpAddress } from './domain.js';
 import { candidatePaths } from './path.js';
 import type { CookieStore } from './store.js';
 
+/**
+ * The cookies a host may receive, grouped by path, longest path first: group `g` is the cookies
+ * `cookies[groups[2g - 1] ?? 0 .. groups[2g + 1])`, in creation order, whose path is `paths[g]`, of
+ * length `groups[2g]`. Flat arrays of small integers and pointers, so that a lookup reads few cache
+ * lines: the path strings only when their length allows a match, the cookies only when it matches.
+ * undefined arrays when the host has too many cookies to scan them all.
+ */
 interface HostCandidates {
-  readonly version: number;
-  /** In header order; undefined when the host has too many cookies to scan them all. */
+  /** The store's `version` when this was last known current: then nothing needs checking. */
+  checked: number;
+  /** The store's `layout` and the versions of `buckets` when this was built: valid while equal. */
+  readonly layout: number;
+  readonly buckets: DomainBucket[];
+  readonly versions: number[];
+  readonly paths: string[] | undefined;
+  readonly groups: number[] | undefined;
   readonly cookies: Cookie[] | undefined;
 }
 
@@ -39,6 +52,8 @@ class DomainBucket {
   readonly list: Cookie[];
   /** path → its cookies in creation order, only while the domain has many cookies. */
   index: Map<string, Cookie[]> | undefined = undefined;
+  /** Bumped by every change of this domain's cookies. */
+  version = 0;
 
   constructor(readonly domain: string, first: Cookie) {
     this.list = [first];
@@ -61,9 +76,15 @@ export class MemoryCookieStore implements CookieStore {
    * the per-domain limit), and consecutive Set-Cookie headers mostly come from the same domain.
    */
   private recent: DomainBucket | undefined;
-  /** host → the cookies it may receive; an entry is stale once `version` moves on. */
+  /**
+   * host → the cookies it may receive. An entry goes stale when one of its domains changes or a
+   * domain is added or dropped, not on every change in the jar: a session whose responses keep
+   * rotating one site's cookies leaves the memo of other sites alone.
+   */
   private readonly hostCandidates = new Map<string, HostCandidates>();
-  /** Bumped by every change of the stored set, so memoized lookups never serve stale cookies. */
+  /** Bumped whenever a domain gets its first cookie or loses its last one. */
+  private layout = 0;
+  /** Bumped by every change, so that an unchanged store validates a memo with one comparison. */
   private version = 0;
   private secureNames = new Map<string, number>();
   private count = 0;
@@ -99,10 +120,12 @@ export class MemoryCookieStore implements CookieStore {
     if (bucket === undefined) {
       const created = new DomainBucket(cookie.domain, cookie);
       this.domains.set(cookie.domain, created);
+      this.layout++;
       this.recent = created;
       this.count++;
       return undefined;
     }
+    bucket.version++;
     cookie.domain = bucket.domain;
     const list = bucket.list;
     const index = bucket.index;
@@ -141,12 +164,14 @@ export class MemoryCookieStore implements CookieStore {
     while (i < list.length && !(list[i]!.name === cookie.name && list[i]!.path === cookie.path)) i++;
     if (i === list.length) return false;
     this.version++;
+    bucket.version++;
     const old = list[i]!;
     if (old.secure) this.releaseSecureName(old.name);
     list.splice(i, 1);
     this.count--;
     if (list.length === 0) {
       this.domains.delete(bucket.domain);
+      this.layout++;
       this.recent = undefined;
     }
     if (bucket.index !== undefined) {
@@ -158,38 +183,81 @@ export class MemoryCookieStore implements CookieStore {
 
   match(host: string, path: string, out: Cookie[]): number {
     let entry = this.hostCandidates.get(host);
-    if (entry === undefined || entry.version !== this.version) {
+    if (entry === undefined || !this.isCurrent(entry)) {
       entry = this.candidatesFor(host);
       if (this.hostCandidates.size >= HOST_CACHE_LIMIT) this.hostCandidates.clear();
       this.hostCandidates.set(host, entry);
     }
-    const cookies = entry.cookies;
-    if (cookies === undefined) return this.matchByIndex(host, path, out);
+    const { paths, groups, cookies } = entry;
+    if (paths === undefined || groups === undefined || cookies === undefined) {
+      return this.matchByIndex(host, path, out);
+    }
+    // One path-match per distinct path: the cookie objects are read only when their path matches.
+    const requestLength = path.length;
     let n = 0;
-    for (let i = 0; i < cookies.length; i++) {
-      const c = cookies[i]!;
-      if (pathMatches(path, c.path)) out[n++] = c;
+    let start = 0;
+    for (let g = 0; g < groups.length; g += 2) {
+      const len = groups[g]!;
+      const end = groups[g + 1]!;
+      if (len === 1 || (len <= requestLength && pathMatches(path, paths[g >> 1]!))) {
+        for (let i = start; i < end; i++) out[n++] = cookies[i]!;
+      }
+      start = end;
     }
     return n;
   }
 
+  private isCurrent(entry: HostCandidates): boolean {
+    if (entry.checked === this.version) return true;
+    if (entry.layout !== this.layout) return false;
+    const { buckets, versions } = entry;
+    for (let i = 0; i < buckets.length; i++) if (buckets[i]!.version !== versions[i]) return false;
+    entry.checked = this.version;
+    return true;
+  }
+
   /**
-   * Every cookie `host` may receive whatever the path, in header order, for a host with few of
+   * Every cookie `host` may receive whatever the path, grouped by path, for a host with few of
    * them: later lookups then scan one short array. Hosts with many get `undefined` and are served
    * by the domain/path index instead.
    */
   private candidatesFor(host: string): HostCandidates {
     const buckets = this.bucketsFor(host);
+    const layout = this.layout;
+    const versions = buckets.map((b) => b.version);
     let total = 0;
     for (const b of buckets) total += b.list.length;
-    if (total > HOST_CANDIDATE_LIMIT) return { version: this.version, cookies: undefined };
+    if (total > HOST_CANDIDATE_LIMIT) {
+      return { checked: this.version, layout, buckets, versions, paths: undefined, groups: undefined, cookies: undefined };
+    }
     const cookies: Cookie[] = [];
     for (const bucket of buckets) {
       const exact = bucket.domain === host;
       for (const c of bucket.list) if (exact || !c.hostOnly) cookies.push(c);
     }
     if (buckets.length > 1) cookies.sort(byPathThenCreation);
-    return { version: this.version, cookies };
+    // Header order is longest path first, then creation. Two different paths of one length never
+    // both match a request path, so grouping equal paths (scanning back over the groups of the
+    // same length) keeps the order of whatever matches.
+    const paths: string[] = [];
+    const byPath: Cookie[][] = [];
+    for (const c of cookies) {
+      let g = paths.length - 1;
+      while (g >= 0 && paths[g]!.length === c.path.length && paths[g] !== c.path) g--;
+      if (g >= 0 && paths[g] === c.path) {
+        byPath[g]!.push(c);
+      } else {
+        paths.push(c.path);
+        byPath.push([c]);
+      }
+    }
+    const flat: Cookie[] = [];
+    const groups: number[] = [];
+    for (let g = 0; g < byPath.length; g++) {
+      for (const c of byPath[g]!) flat.push(c);
+      groups.push(paths[g]!.length, flat.length);
+    }
+    return { checked: this.version, layout, buckets, versions, paths, groups, cookies: flat };
   }
 
   private matchByIndex(host: string, path: string, out: Cookie[]): number {
@@ -233,6 +301,7 @@ export class MemoryCookieStore implements CookieStore {
     this.domains.clear();
     this.recent = undefined;
     this.hostCandidates.clear();
+    this.layout++;
     this.version++;
     this.secureNames.clear();
     this.count = 0;

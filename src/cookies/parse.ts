@@ -46,6 +46,7 @@ function trimWsp(s: string, start: number, end: number): string {
  * CTL characters other than HTAB make a set-cookie-string invalid as a whole. A single character
  * class cannot backtrack, and V8 scans it natively, several times faster than a charCodeAt loop.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 function hasForbiddenControl(s: string): boolean {

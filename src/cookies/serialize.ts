@@ -1,6 +1,7 @@
 // The versioned JSON form of a jar. Parsing builds fresh objects field by field, so keys such as
 // `__proto__` in the input cannot reach any prototype.
-import type { Cookie, CookieInit } from './cookie.js';
+import type { CookieInit } from './cookie.js';
+import type { StoredCookie } from './stored-cookie.js';
 import { CookieJarError } from './errors.js';
 import { isSameSite } from './validate.js';
 
@@ -32,7 +33,7 @@ export interface SerializedJar {
   cookies: SerializedCookie[];
 }
 
-export function toSerialized(cookies: Iterable<Cookie>): SerializedJar {
+export function toSerialized(cookies: Iterable<StoredCookie>): SerializedJar {
   const out: SerializedCookie[] = [];
   for (const c of cookies) {
     out.push({

@@ -1,39 +1,39 @@
-import type { Cookie } from './cookie.js';
+import type { StoredCookie } from './stored-cookie.js';
 
 /**
  * Where a {@link CookieJar} keeps its cookies. The jar applies every RFC 6265bis rule; a store only
  * indexes and returns cookies. It is synchronous because the jar's API is (a cookie lookup precedes
  * every request); a store shared between processes can keep a synchronous local view and sync it.
  *
- * Stores hold live objects: the jar updates `lastAccess` through {@link CookieStore.touch} and never
- * hands these objects to users (it returns copies).
+ * Stores hold live {@link StoredCookie} objects: the jar updates `lastAccess` through
+ * {@link CookieStore.touch} and never hands these objects to users (it returns {@link Cookie} copies).
  */
 export interface CookieStore {
   /** Number of stored cookies, expired ones included until they are removed. */
   readonly size: number;
   /** The cookie with this identity (name, domain, path), if any. */
-  find(domain: string, path: string, name: string): Cookie | undefined;
+  find(domain: string, path: string, name: string): StoredCookie | undefined;
   /** Stores a cookie, replacing the one with the same identity; returns the replaced one. */
-  put(cookie: Cookie): Cookie | undefined;
+  put(cookie: StoredCookie): StoredCookie | undefined;
   /** Removes this cookie (by identity); returns whether it was stored. */
-  remove(cookie: Cookie): boolean;
+  remove(cookie: StoredCookie): boolean;
   /**
    * Writes to `out`, from index 0, the cookies whose domain domain-matches `host` (host-only cookies
    * only when their domain is `host`) and whose path path-matches `path`, longest path first, then
    * earliest creation; returns their number (`out` is a reused buffer: later entries are stale).
    * Expiry, Secure and HttpOnly are the jar's business.
    */
-  match(host: string, path: string, out: Cookie[]): number;
+  match(host: string, path: string, out: StoredCookie[]): number;
   /** The cookies stored under exactly this domain (a copy). */
-  domainCookies(domain: string): Cookie[];
+  domainCookies(domain: string): StoredCookie[];
   /** Number of cookies stored under exactly this domain. */
   domainCount(domain: string): number;
   /** Every stored cookie. */
-  all(): IterableIterator<Cookie>;
+  all(): IterableIterator<StoredCookie>;
   /** Removes everything. */
   removeAll(): void;
   /** Conservative hint: false only if no Secure cookie with this name is stored. */
   hasSecureNamed(name: string): boolean;
   /** Records an access time on cookies returned by {@link CookieStore.match}. */
-  touch(cookies: readonly Cookie[], count: number, now: number): void;
+  touch(cookies: readonly StoredCookie[], count: number, now: number): void;
 }

@@ -2,7 +2,8 @@ import type { Stage } from '../pipeline.js';
 
 /** The part of a cookie jar the session uses (the `CookieJar` class implements it). */
 export interface CookieJarLike {
-  setCookie(setCookie: string, url: URL): unknown;
+  /** Stores a Set-Cookie without building a copy to return (the hot path of every response). */
+  acceptSetCookie(setCookie: string, url: URL): boolean;
   getCookieHeader(url: URL): string;
 }
 
@@ -24,7 +25,7 @@ export function cookieStage(jar: CookieJarLike): Stage {
     else delete req.headers.cookie;
     const res = await next(req);
     const setCookies = res.headers.getSetCookie();
-    for (let i = 0; i < setCookies.length; i++) jar.setCookie(setCookies[i]!, req.url);
+    for (let i = 0; i < setCookies.length; i++) jar.acceptSetCookie(setCookies[i]!, req.url);
     return res;
   };
 }
