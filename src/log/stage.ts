@@ -1,4 +1,6 @@
 import type { Stage } from '../pipeline.js';
+import type { PreparedRequest } from '../request.js';
+import type { Response } from '../response.js';
 import { anySubscribers } from './channels.js';
 import { log, logOf } from './index.js';
 
@@ -6,8 +8,9 @@ import { log, logOf } from './index.js';
  * Logs each hop as it goes on the wire: the innermost stage, so that the headers shown are the ones
  * sent (auth, cookies, CSRF applied) and every retry and redirect hop gets its own lines.
  */
-export const logStage: Stage = async (req, next) => {
-  if (!logOf(req).active && !anySubscribers()) return next(req);
+export const logStage: Stage = (req, next) => (logOf(req).active || anySubscribers() ? logged(req, next) : next(req));
+
+async function logged(req: PreparedRequest, next: (req: PreparedRequest) => Promise<Response>): Promise<Response> {
   log.request(req);
   const started = performance.now();
   try {
@@ -19,4 +22,4 @@ export const logStage: Stage = async (req, next) => {
     log.error(req, err, performance.now() - started);
     throw err;
   }
-};
+}

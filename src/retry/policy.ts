@@ -121,6 +121,8 @@ function toOptions(init: RetryInit | null | undefined): RetryOptions | undefined
  * on the request turns retries off) and fills in the defaults.
  */
 export function resolveRetry(session: RetryInit | null | undefined, request: RetryInit | null | undefined): RetryPolicy {
+  // The common case, no retry anywhere: one shared policy instead of three Sets per request.
+  if ((session === undefined || session === null || session === false) && (request === undefined || request === null || request === false)) return NO_RETRY;
   const s = toOptions(session);
   const r = toOptions(request);
   const off = request === null || request === false;
@@ -142,6 +144,17 @@ export function resolveRetry(session: RetryInit | null | undefined, request: Ret
     onRetry: o.onRetry,
   };
 }
+
+const NO_RETRY: RetryPolicy = Object.freeze({
+  limit: 0,
+  methods: new Set<string>(),
+  statusCodes: new Set<number>(),
+  errorCodes: new Set<string>(),
+  backoff: () => 0,
+  maxRetryAfter: 0,
+  shouldRetry: undefined,
+  onRetry: undefined,
+});
 
 /** The codes of an error and of its causes, so that `ECONNRESET` matches a NetworkError caused by it. */
 export function errorCodesOf(err: unknown): string[] {

@@ -50,9 +50,13 @@ function asError(err: unknown): Error {
  * (which may replace the response or ask, a bounded number of times, for the request to be sent again
  * from scratch), and `onError` when sending fails. Requests without hooks go straight through.
  */
-export const hookStage: Stage = async (req, next) => {
+export const hookStage: Stage = (req, next) => {
   const hooks = hooksOf(req);
-  if (!hooks) return next(req);
+  // Not async on this path: requests without hooks must not pay a promise per request.
+  return hooks ? withHooks(req, next, hooks) : next(req);
+};
+
+async function withHooks(req: PreparedRequest, next: (req: PreparedRequest) => Promise<Response>, hooks: NonNullable<ReturnType<typeof hooksOf>>): Promise<Response> {
   const pristine = hooks.afterResponse.length ? capture(req) : undefined;
   let current = req;
   for (let attempt = 0; ; attempt++) {
@@ -79,7 +83,7 @@ export const hookStage: Stage = async (req, next) => {
     if (delay) await wait(delay, undefined, { signal: again.settings.signal });
     current = again;
   }
-};
+}
 
 /**
  * The redirect stage's callback: runs `beforeRedirect` hooks, then logs the redirect as it will be

@@ -65,10 +65,15 @@ function give(outcome: Outcome): Response {
  * given up are released first so that their connections go back to the pool. A hop whose body cannot be
  * replayed is sent once.
  */
-export const retryStage: Stage = async (req, next) => {
+export const retryStage: Stage = (req, next) => {
   const policy = req.settings.retry;
-  deadlineOf(req);
+  // Not async on this path: a stage with nothing to do must not cost a promise per hop.
   if (!policy || policy.limit === 0 || (req.body && !req.body.replay)) return next(req);
+  return withRetries(req, next, policy);
+};
+
+async function withRetries(req: PreparedRequest, next: (req: PreparedRequest) => Promise<Response>, policy: RetryPolicy): Promise<Response> {
+  deadlineOf(req);
   for (let retries = 0; ; retries++) {
     const outcome = await attempt(req, next);
     if (retries >= policy.limit || req.settings.signal?.aborted) return give(outcome);
@@ -81,4 +86,4 @@ export const retryStage: Stage = async (req, next) => {
     await sleep(ctx.delay, req.settings.signal, req.method, req.url);
     if (req.body) req.body = req.body.replay!();
   }
-};
+}
