@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/', 'bench/.ab/', 'test/fixtures/spring/build/', '**/*.java'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/', 'test/fixtures/spring/build/', '**/*.java'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

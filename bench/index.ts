@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ClientWorker } from './client-worker.js';
 import { CLIENTS, sessioClient } from './clients.js';
@@ -18,8 +19,8 @@ export interface BenchOptions {
   quick?: boolean;
   /** Which sessio to measure: the built dist/ (what users run; the default) or src/ through tsx. */
   source?: 'dist' | 'src';
-  /** Also measure this other build of sessio (a module URL), as client `sessio@compare`: before/after a change. */
-  compareUrl?: string;
+  /** Also measure these other builds of sessio (module URLs), as clients `sessio@<folder>`: before/after a change. */
+  compareUrls?: readonly string[];
   /** Measured repetitions of each HTTP case (default 8; 1 when quick). */
   repetitions?: number;
   /** Only these cases (ids: get, post, login, https, cookie-jar, memory, import). */
@@ -27,10 +28,11 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-const FULL_PLAN: LoadPlan = { count: 4000, warmCount: 800, repetitions: 8, maxMs: 4000, inFlight: 16 };
+const FULL_PLAN: LoadPlan = { count: 6000, warmCount: 1000, repetitions: 8, maxMs: 1200, inFlight: 16 };
 // Generous time bound: the smoke test checks that every request completed.
 const QUICK_PLAN: LoadPlan = { count: 200, warmCount: 20, repetitions: 1, maxMs: 60_000, inFlight: 16 };
-const FULL_MEMORY: MemoryPlan = { total: 200_000, warm: 20_000, burst: 10_000, inFlight: 16 };
+// The warm-up lets V8's young generation and the allocator reach their working size before the baseline.
+const FULL_MEMORY: MemoryPlan = { total: 200_000, warm: 40_000, burst: 10_000, inFlight: 16 };
 const QUICK_MEMORY: MemoryPlan = { total: 2_000, warm: 500, burst: 500, inFlight: 16 };
 
 /** The module URL of the sessio to measure. */
@@ -61,6 +63,7 @@ export function versions(): string {
   return ['undici', 'tough-cookie', 'fetch-cookie', 'axios', 'axios-cookiejar-support', 'http-cookie-agent', 'got'].map(read).join(', ');
 }
 
+/** Runs the selected cases (all by default) against servers it starts, and returns the results. */
 export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
   const quick = options.quick ?? false;
   const log = options.log ?? (() => undefined);
@@ -74,7 +77,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const specs = HTTP_CASES.filter((c) => wants(c.id));
   const workers = specs.length ? CLIENTS.map((_, i) => ClientWorker.start(i, moduleUrl)) : [];
   const sessioIndex = CLIENTS.indexOf(sessioClient);
-  if (specs.length && options.compareUrl) workers.splice(sessioIndex + 1, 0, ClientWorker.start(sessioIndex, options.compareUrl, 'sessio@compare'));
+  const others = specs.length ? options.compareUrls ?? [] : [];
+  workers.splice(sessioIndex + 1, 0, ...others.map((url) => ClientWorker.start(sessioIndex, url, `sessio@${path.basename(path.dirname(fileURLToPath(url)))}`)));
   try {
     for (const spec of specs) {
       log(`case ${spec.id}: ${spec.title}`);

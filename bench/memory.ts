@@ -27,6 +27,8 @@ export interface MemoryResult {
   rssGrowthMB: number;
   /** Connections the session opened for the long run. */
   connections: number;
+  /** Heap and RSS (MB, after GC) at even steps from the end of the warm-up to the end: a leak climbs, noise does not. */
+  checkpoints: { requests: number; heapMB: number; rssMB: number }[];
   burst: number;
   burstSucceeded: number;
   burstConnections: number;
@@ -36,6 +38,7 @@ export interface MemoryResult {
 }
 
 const MB = 1024 * 1024;
+const CHECKPOINTS = 5;
 const CHILD_TIMEOUT_MS = 300_000;
 
 function collect(): NodeJS.MemoryUsage {
@@ -67,11 +70,16 @@ async function longRun(sessio: SessioModule, origin: string, plan: MemoryPlan) {
   };
   await run(plan.warm);
   const warm = collect();
-  await run(plan.total);
-  const end = collect();
+  const checkpoints = [{ requests: next, heapMB: warm.heapUsed / MB, rssMB: warm.rss / MB }];
+  let end = warm;
+  for (let step = 1; step <= CHECKPOINTS; step++) {
+    await run(plan.warm + Math.round(((plan.total - plan.warm) * step) / CHECKPOINTS));
+    end = collect();
+    checkpoints.push({ requests: next, heapMB: end.heapUsed / MB, rssMB: end.rss / MB });
+  }
   const stats = Object.values(s.stats());
   await s.close();
-  return { warm, end, completed: next, connections: stats.reduce((n, o) => n + o.connections, 0) };
+  return { warm, end, checkpoints, completed: next, connections: stats.reduce((n, o) => n + o.connections, 0) };
 }
 
 async function burstRun(sessio: SessioModule, origin: string, plan: MemoryPlan) {
@@ -114,6 +122,7 @@ async function child(): Promise<void> {
     heapGrowthMB: (long.end.heapUsed - long.warm.heapUsed) / MB,
     rssGrowthMB: (long.end.rss - long.warm.rss) / MB,
     connections: long.connections,
+    checkpoints: long.checkpoints,
     burst: plan.burst,
     burstSucceeded: burst.succeeded,
     burstConnections: burst.connections,

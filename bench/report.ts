@@ -93,6 +93,7 @@ function memorySection(m: MemoryResult): string {
     ['requests through one session (16 in flight)', `${fmt(m.completed)} of ${fmt(m.total)}, ${fmt(m.connections)} connections`],
     ['heap after warm-up → end (after GC)', `${fmt(m.heapAfterWarmMB, 1)} MB → ${fmt(m.heapEndMB, 1)} MB (growth ${fmt(m.heapGrowthMB, 1)} MB)`],
     ['RSS after warm-up → end', `${fmt(m.rssAfterWarmMB, 1)} MB → ${fmt(m.rssEndMB, 1)} MB (growth ${fmt(m.rssGrowthMB, 1)} MB)`],
+    ['heap / RSS at checkpoints (requests: MB)', m.checkpoints.map((c) => `${fmt(c.requests / 1000)}k: ${fmt(c.heapMB, 1)} / ${fmt(c.rssMB, 1)}`).join(' · ')],
     [`burst: ${fmt(m.burst)} requests issued at once`, `${fmt(m.burstSucceeded)} succeeded over ${m.burstConnections} connections in ${fmt(m.burstWallMs)} ms`],
     ['burst peak heap / RSS', `${fmt(m.burstPeakHeapMB, 1)} MB / ${fmt(m.burstPeakRssMB, 1)} MB`],
   ]);
@@ -118,6 +119,7 @@ export function machine(result: BenchResult, command: string): string {
 /** The whole report. */
 export function renderReport(result: BenchResult, command: string, versions: string): string {
   const parts = [
+    ...(result.quick ? ['_Quick smoke run (`--quick`): a few hundred requests per client, no real warm-up; the numbers mean nothing._', ''] : []),
     '## Environment',
     machine(result, command),
     `- Versions: ${versions}`,

@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [--only=get,post] [--source=src] [--compare=other/index.js] [--reps=N]`: runs
+ * `npm run bench [-- --quick] [--only=get,post] [--source=src] [--compare=a/index.js,b/index.js] [--reps=N]`: runs
  * the suite, prints the report and, for a full run of every case, rewrites BENCHMARKS.md (with
- * bench/perf-notes.md appended). `--compare` adds another build of sessio as a client, for before/after.
+ * bench/perf-notes.md appended). `--compare` adds other builds of sessio as clients, for before/after.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,9 +23,9 @@ async function main(): Promise<void> {
   const source = arg('source') === 'src' ? 'src' : 'dist';
   const compare = arg('compare');
   const reps = Number(arg('reps') ?? NaN);
-  const compareUrl = compare ? pathToFileURL(path.resolve(compare)).href : undefined;
+  const compareUrls = compare?.split(',').filter(Boolean).map((file) => pathToFileURL(path.resolve(file)).href);
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const result = await runBench({ quick, source, ...(only && { only }), ...(compareUrl && { compareUrl }), ...(reps > 0 && { repetitions: reps }), log: (line) => console.error(line) });
+  const result = await runBench({ quick, source, ...(only && { only }), ...(compareUrls && { compareUrls }), ...(reps > 0 && { repetitions: reps }), log: (line) => console.error(line) });
   const report = renderReport(result, command, versions());
   console.log(report);
   const failed = checkTargets(result).filter((t) => !t.met);
@@ -43,7 +43,15 @@ async function main(): Promise<void> {
     'their CPU is not counted. Every client parses each JSON response and the bench checks its content',
     '(including the cookies the server received). Clients run interleaved: a warm-up, then repetitions',
     'that visit every client, each repetition starting with a different one; 16 requests in flight.',
-    'Ratios compare medians with raw `undici.request` (no cookie jar).',
+    'Ratios compare with raw `undici.request` (no cookie jar).',
+    '',
+    'Clients, as their users set them up: sessio (one Session); raw `undici.request` on an Agent; the same',
+    'with tough-cookie read and written around every hop (redirects followed by hand); global `fetch` with',
+    'fetch-cookie; axios with axios-cookiejar-support over http (it makes a fresh agent per request, so no',
+    'keep-alive: that is its real cost) and, since it accepts no CA, with http-cookie-agent (keep-alive, CA)',
+    'over https; got with a tough-cookie jar, keep-alive agents, no retries and `methodRewriting` (POST→GET',
+    'on 302, as browsers do). Case 3 (cookie jar) is bench/cookie-jar.ts; case 4 (memory) runs in its own',
+    'process with `--expose-gc`; case 5 imports each package in a fresh process.',
     '',
   ].join('\n');
   writeFileSync(fileURLToPath(new URL('BENCHMARKS.md', ROOT)), `${intro}\n${report}${notes}`);

@@ -108,13 +108,18 @@ export class Response implements Hop {
 
   /** The body decoded with the charset of Content-Type (UTF-8 by default). */
   async text(): Promise<string> {
-    if (this.#text === undefined) this.#text = decodeText(await this.bytes(), this.headers.get('content-type'));
+    return this.#textNow() ?? (this.#text = decodeText(await this.bytes(), this.headers.get('content-type')));
+  }
+
+  /** The text without waiting when the body was read already (the default), saving async hops per response. */
+  #textNow(): string | undefined {
+    if (this.#text === undefined && this.#bytes) this.#text = decodeText(this.#bytes, this.headers.get('content-type'));
     return this.#text;
   }
 
   /** The body parsed as JSON; a body that is not JSON throws with an excerpt of what came. */
   async json<T = unknown>(): Promise<T> {
-    const text = await this.text();
+    const text = this.#textNow() ?? (await this.text());
     try {
       return JSON.parse(text) as T;
     } catch (err) {

@@ -90,16 +90,18 @@ function splitList(value: string): string[] {
  * is ignored under CGI (`REQUEST_METHOD` set), where a client's `Proxy:` header would land in it (httpoxy).
  */
 export function environmentProxy(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const scheme = url.protocol === 'https:' ? 'https' : 'http';
-  const names = [`${scheme}_proxy`];
-  if (scheme === 'https' || env.REQUEST_METHOD === undefined) names.push(`${scheme.toUpperCase()}_PROXY`);
-  names.push('all_proxy', 'ALL_PROXY');
-  for (const name of names) {
-    const value = env[name]?.trim();
+  // Runs on every hop: the name lists are built once, not per call.
+  const names = url.protocol === 'https:' ? HTTPS_PROXY_VARS : env.REQUEST_METHOD === undefined ? HTTP_PROXY_VARS : HTTP_PROXY_VARS_CGI;
+  for (let i = 0; i < names.length; i++) {
+    const value = env[names[i]!]?.trim();
     if (value) return value;
   }
   return undefined;
 }
+
+const HTTPS_PROXY_VARS = ['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
+const HTTP_PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
+const HTTP_PROXY_VARS_CGI = ['http_proxy', 'all_proxy', 'ALL_PROXY'] as const;
 
 /** `no_proxy` or `NO_PROXY` from the environment. */
 export function environmentNoProxy(env: NodeJS.ProcessEnv = process.env): string[] {
