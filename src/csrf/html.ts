@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { htmlParser } from '../html.js';
 
 /** What a page says about CSRF: meta tags and hidden inputs, by name (first one wins). */
 export interface HtmlTokens {
@@ -7,7 +7,8 @@ export interface HtmlTokens {
 }
 
 /** Parses `html` with a real HTML parser and collects the named meta tags and hidden inputs. */
-export function findHtmlTokens(html: string, metaNames: ReadonlySet<string>, inputNames: ReadonlySet<string>): HtmlTokens {
+export async function findHtmlTokens(html: string, metaNames: ReadonlySet<string>, inputNames: ReadonlySet<string>): Promise<HtmlTokens> {
+  const { Parser } = await htmlParser();
   const found: HtmlTokens = { meta: new Map(), hidden: new Map() };
   const parser = new Parser({
     onopentag(tag, attrs) {

@@ -116,13 +116,13 @@ export class CsrfTokens {
   }
 
   /** Learns tokens from a response of `req`'s hop. Cheap when the response cannot hold one. */
-  learn(req: PreparedRequest, res: Response): void {
+  async learn(req: PreparedRequest, res: Response): Promise<void> {
     const origin = req.url.origin;
     if (this.profile.cookie) this.#learnCookie(req.url, res);
     const type = res.headers.get('content-type')?.toLowerCase() ?? '';
     if (res.body !== undefined || res.status >= 500) return; // streaming: the body is the caller's
     if ((this.#metaNames.size || this.#inputNames.size) && (type.startsWith('text/html') || type.startsWith('application/xhtml'))) {
-      this.#learnHtml(req.url, origin, res);
+      await this.#learnHtml(req.url, origin, res);
     } else if (type.includes('json') && this.#isTokenUrl(req.url)) {
       this.#learnJson(req.url, origin, res);
     }
@@ -253,14 +253,14 @@ export class CsrfTokens {
     }
   }
 
-  #learnHtml(url: URL, origin: string, res: Response): void {
+  async #learnHtml(url: URL, origin: string, res: Response): Promise<void> {
     const text = res.peekText();
     if (text.length > MAX_HTML_SCAN) return;
     // Most pages carry no token: a substring test spares them the parse.
     let mentioned = false;
     for (const n of [...this.#metaNames, ...this.#inputNames]) if (text.includes(n)) mentioned = true;
     if (!mentioned) return;
-    const { meta, hidden } = findHtmlTokens(text, this.#metaNames, this.#inputNames);
+    const { meta, hidden } = await findHtmlTokens(text, this.#metaNames, this.#inputNames);
     const m = this.profile.meta;
     const metaToken = m ? meta.get(m.token) : undefined;
     if (metaToken) {

@@ -65,7 +65,7 @@ function formFields(form: LoginForm | undefined, o: FormLoginOptions): Record<st
 async function refusal(res: Response): Promise<string> {
   const type = res.headers.get('content-type') ?? '';
   const text = res.body === undefined ? res.peekText() : '';
-  if (/html/i.test(type)) return findPageMessage(text) ?? `the server answered ${res.status} at ${new URL(res.url).pathname}`;
+  if (/html/i.test(type)) return (await findPageMessage(text)) ?? `the server answered ${res.status} at ${new URL(res.url).pathname}`;
   if (/json/i.test(type)) {
     try {
       const j = JSON.parse(text) as Record<string, unknown>;
@@ -88,7 +88,7 @@ async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: 
   if (page.status >= 400) {
     return { error: new AuthenticationError(`the login page answered ${page.status}`, { method: 'GET', url: page.url, status: page.status }), raced: false };
   }
-  const form = findLoginForm(await page.text());
+  const form = await findLoginForm(await page.text());
   const action = form?.action ? new URL(form.action, page.url) : new URL(page.url);
   const method = form?.method ?? 'POST';
   const jar = s.cookies as unknown as { getCookieHeader(u: URL): string };

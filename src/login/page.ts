@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { htmlParser } from '../html.js';
 
 /** A login form as a browser would see it. */
 export interface LoginForm {
@@ -24,7 +24,8 @@ const USERNAME_TYPES = new Set(['text', 'email', 'tel', '']);
  * Finds the first form with a password input, parsing the page with a real HTML parser (htmlparser2),
  * so that attribute order, quoting and entities do not matter.
  */
-export function findLoginForm(html: string): LoginForm | undefined {
+export async function findLoginForm(html: string): Promise<LoginForm | undefined> {
+  const { Parser } = await htmlParser();
   let found: LoginForm | undefined;
   let form: { action: string; method: string; inputs: Input[] } | undefined;
   const parser = new Parser({
@@ -64,7 +65,8 @@ const MESSAGE_CLASS = /(^|\s)(alert|error|errors|errorlist|errornote|flash|inval
 const MAX_REASON = 200;
 
 /** The error message a login page shows (role="alert", class "error", "alert"…), to explain a refusal. */
-export function findPageMessage(html: string): string | undefined {
+export async function findPageMessage(html: string): Promise<string | undefined> {
+  const { Parser } = await htmlParser();
   let depth = 0;
   let text = '';
   let done = false;

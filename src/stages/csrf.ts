@@ -41,7 +41,7 @@ export function csrfStage(csrf: CsrfTokens): Stage {
     const unsafe = !SAFE_METHODS.has(req.method);
     const sent = unsafe ? await apply(csrf, req) : undefined;
     const res = await next(req);
-    csrf.learn(req, res);
+    await csrf.learn(req, res);
     if (!unsafe || req.context[RETRIED] || !csrf.isFailure(res)) return res;
     if (req.body && !req.body.replay) return res;
     if (!(await csrf.renew(req.url, sent))) return res;
@@ -52,7 +52,7 @@ export function csrfStage(csrf: CsrfTokens): Stage {
     unset(req);
     await apply(csrf, req);
     const again = await next(req);
-    csrf.learn(req, again);
+    await csrf.learn(req, again);
     return again;
   };
 }

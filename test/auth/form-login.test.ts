@@ -21,14 +21,14 @@ afterEach(async () => {
 });
 
 describe('findLoginForm', () => {
-  it('finds the password form among others, whatever the attribute order, quoting and entities', () => {
+  it('finds the password form among others, whatever the attribute order, quoting and entities', async () => {
     const html = `<form action="/search"><input name="q"></form>
       <FORM METHOD=post ACTION='/auth?x=1&amp;y=2'>
         <input name=_csrf type=hidden value="a&quot;b">
         <input type="email" name="mail"><input type="checkbox" name="remember">
         <input name="pw" type="PASSWORD"><input type="hidden" name="lt" value="LT-1">
       </FORM>`;
-    expect(findLoginForm(html)).toEqual({
+    expect(await findLoginForm(html)).toEqual({
       action: '/auth?x=1&y=2',
       method: 'POST',
       usernameField: 'mail',
@@ -37,14 +37,14 @@ describe('findLoginForm', () => {
     });
   });
 
-  it('returns undefined when no form has a password input', () => {
-    expect(findLoginForm('<form><input name="q"></form><input type="password" name="p">')).toBeUndefined();
+  it('returns undefined when no form has a password input', async () => {
+    expect(await findLoginForm('<form><input name="q"></form><input type="password" name="p">')).toBeUndefined();
   });
 
-  it('reads the error message a login page shows', () => {
-    expect(findPageMessage('<p>x</p><div class="alert alert-danger" role="alert"> Bad\n credentials </div>')).toBe('Bad credentials');
-    expect(findPageMessage('<ul class="errorlist"><li>Please enter a correct username and password.</li></ul>')).toBe('Please enter a correct username and password.');
-    expect(findPageMessage('<p>nothing</p>')).toBeUndefined();
+  it('reads the error message a login page shows', async () => {
+    expect(await findPageMessage('<p>x</p><div class="alert alert-danger" role="alert"> Bad\n credentials </div>')).toBe('Bad credentials');
+    expect(await findPageMessage('<ul class="errorlist"><li>Please enter a correct username and password.</li></ul>')).toBe('Please enter a correct username and password.');
+    expect(await findPageMessage('<p>nothing</p>')).toBeUndefined();
   });
 });
 
