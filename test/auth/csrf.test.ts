@@ -1,27 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/index.js';
 import { testPki } from '../helpers/tls.js';
-import { startApp, type App, type AppReply } from './fixtures/app.js';
+import { startApp, type AppReply } from './fixtures/app.js';
+import { closeAfterEach } from './fixtures/cleanup.js';
 import { startDjango } from './fixtures/django.js';
 import { startRails } from './fixtures/rails.js';
 import { startXsrfCookieApp } from './fixtures/xsrf-cookie.js';
 
-const apps: App[] = [];
-const sessions: Session[] = [];
-async function track<T extends App>(p: Promise<T>): Promise<T> {
-  const app = await p;
-  apps.push(app);
-  return app;
-}
-function session(init: ConstructorParameters<typeof Session>[0]): Session {
-  const s = new Session(init);
-  sessions.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-});
+const { track, session } = closeAfterEach();
 
 describe('csrf: django profile', () => {
   it('sends the csrftoken cookie as X-CSRFToken on unsafe requests only', async () => {

@@ -1,24 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, Session, formLogin } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AuthenticationError, formLogin } from '../../src/index.js';
 import { findLoginForm, findPageMessage } from '../../src/login/page.js';
+import { closeAfterEach } from './fixtures/cleanup.js';
 import { startLoginApp, type LoginApp } from './fixtures/login-app.js';
 
-const apps: LoginApp[] = [];
-const sessions: Session[] = [];
-async function app(opts?: Parameters<typeof startLoginApp>[0]): Promise<LoginApp> {
-  const a = await startLoginApp(opts);
-  apps.push(a);
-  return a;
-}
-function session(init: ConstructorParameters<typeof Session>[0]): Session {
-  const s = new Session(init);
-  sessions.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-});
+const { track, session } = closeAfterEach();
+const app = (opts?: Parameters<typeof startLoginApp>[0]): Promise<LoginApp> => track(startLoginApp(opts));
 
 describe('findLoginForm', () => {
   it('finds the password form among others, whatever the attribute order, quoting and entities', async () => {
@@ -106,8 +93,7 @@ describe('formLogin', () => {
     for (const keepSessionId of [false, true]) {
       const a = await app({ keepSessionId });
       const lines: string[] = [];
-      const s = new Session({ baseUrl: a.url, logger: { debug: (m: unknown) => lines.push(String(m)) }, login: formLogin({ url: '/login', username: 'alice', password: 'secret' }) });
-      sessions.push(s);
+      const s = session({ baseUrl: a.url, logger: { debug: (m: unknown) => lines.push(String(m)) }, login: formLogin({ url: '/login', username: 'alice', password: 'secret' }) });
       await s.get('/login');
       await s.login();
       expect(lines.some((l) => /sessio:login login form ok/.test(l))).toBe(true);

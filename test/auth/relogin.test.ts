@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthenticationError, Session, formLogin, type FormLoginOptions } from '../../src/index.js';
 import { startApp, type App } from './fixtures/app.js';
+import { closeAfterEach } from './fixtures/cleanup.js';
 import { startLoginApp, type LoginApp } from './fixtures/login-app.js';
 
-const apps: App[] = [];
-const sessions: Session[] = [];
-async function app(): Promise<LoginApp> {
-  const a = await startLoginApp();
-  apps.push(a);
-  return a;
-}
+const tracked = closeAfterEach();
+const app = (): Promise<LoginApp> => tracked.track(startLoginApp());
 function session(a: App, login: Partial<FormLoginOptions> = {}): Session {
-  const s = new Session({ baseUrl: a.url, login: formLogin({ url: '/login', username: 'alice', password: 'secret', ...login }) });
-  sessions.push(s);
-  return s;
+  return tracked.session({ baseUrl: a.url, login: formLogin({ url: '/login', username: 'alice', password: 'secret', ...login }) });
 }
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await Promise.all(apps.splice(0).map((a) => a.close()));
-});
 
 describe('re-login', () => {
   it('logs in on the first request that gets a 401, and replays it', async () => {
@@ -89,15 +79,14 @@ describe('re-login', () => {
 
   it('re-logs in at most once per request', async () => {
     const logins: number[] = [];
-    const a = await startApp((req) => {
+    const a = await tracked.track(startApp((req) => {
       if (req.path === '/login' && req.method === 'GET') return { html: '<form method="post"><input name="u"><input type="password" name="p"></form>' };
       if (req.path === '/login') {
         logins.push(1);
         return { status: 302, headers: { location: '/home' } };
       }
       return req.path === '/home' ? { html: 'home' } : { status: 401, json: {} };
-    });
-    apps.push(a);
+    }));
     const s = session(a);
     expect((await s.get('/api/me')).status).toBe(401);
     expect(logins).toHaveLength(1);
@@ -120,8 +109,7 @@ describe('re-login', () => {
 
   it('a 401 from another origin does not trigger the login', async () => {
     const a = await app();
-    const other = await startApp(() => ({ status: 401, json: {} }));
-    apps.push(other);
+    const other = await tracked.track(startApp(() => ({ status: 401, json: {} })));
     const s = session(a);
     expect((await s.get(`${other.url}/x`)).status).toBe(401);
     expect(a.stats.logins).toBe(0);
