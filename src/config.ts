@@ -57,7 +57,13 @@ export interface RequestOptions {
   headers?: HeadersInit;
   /** Query parameters merged over the session's; `null` removes one. */
   params?: ParamsInit;
-  /** Credentials; `null` turns the session's off for this request. */
+  /**
+   * Credentials (Basic `{ username, password }`, `digestAuth`, `bearerAuth`, a custom scheme); `null`
+   * turns the session's off for this request. A request's own `auth` goes only to the origin of its
+   * URL (not across a cross-origin redirect). The session's `auth` with a `baseUrl` goes only to the
+   * baseUrl's origin: requests to other absolute URLs get no session credentials unless given per
+   * request. Without a `baseUrl`, the session's `auth` goes to each request's own origin, as in requests.
+   */
   auth?: AuthInit | null;
   /** Cookies sent with this request only (not stored in the jar). */
   cookies?: Record<string, string>;

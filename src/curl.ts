@@ -3,7 +3,7 @@ import type { RequestHeaders } from './headers.js';
 import type { BodySnapshot } from './log/body.js';
 import { utf8Text } from './log/body.js';
 import type { MultipartFile, MultipartInit, MultipartValue } from './multipart.js';
-import { isSecretField, REDACTED, redactHeaders, redactText, redactUrl } from './redact.js';
+import { isSecretField, REDACTED, redactBody, redactHeaders, redactUrl } from './redact.js';
 
 /** Options of `toCurl()`. */
 export interface CurlOptions {
@@ -120,8 +120,14 @@ function bodyArgs(body: BodySnapshot, redact: boolean, hasType: boolean, notes: 
   }
   const text = typeof body.data === 'string' ? body.data : utf8Text(body.data);
   if (text !== undefined && !text.includes('\0')) {
+    // Scanned up to MAX_INLINE so that any body short enough to be inlined is redacted whole.
+    const shown = redact ? redactBody(text, MAX_INLINE) : { text, truncated: false };
+    if (shown.truncated) {
+      notes.push(`the ${body.kind} body (${text.length} characters) is too long to inline: save it as ./body.bin`);
+      return { args: [...noType, '--data-binary', '@body.bin'] };
+    }
     // --data-raw sends the text as is (no @file, no newline stripping).
-    return { args: [...noType, '--data-raw', shellQuote(redact ? redactText(text) : text)] };
+    return { args: [...noType, '--data-raw', shellQuote(shown.text)] };
   }
   const bytes = typeof body.data === 'string' ? Buffer.from(body.data) : body.data;
   return { args: [...noType, '--data-binary', '@-'], pipe: `printf '%b' ${printfBytes(bytes)}` };

@@ -1,6 +1,6 @@
 import type { RequestHeaders } from './headers.js';
 import { utf8Text } from './log/body.js';
-import { isSecretField, REDACTED, redactHeaders, redactText, redactUrl } from './redact.js';
+import { isSecretField, isSecretQuery, REDACTED, redactBody, REDACT_SCAN_LIMIT, redactHeaders, redactText, redactUrl } from './redact.js';
 import type { Response } from './response.js';
 import type { SentRequest } from './request.js';
 import { VERSION } from './version.js';
@@ -120,7 +120,7 @@ interface Recorded {
   started: number;
   time: number;
   /** What was sent, without the body: a recorded entry must not pin a large body in memory. */
-  request: { method: string; url: string; headers: Readonly<RequestHeaders>; redactedHeaders: RequestHeaders; bodySize: number | undefined; hasBody: boolean };
+  request: { method: string; url: string; headers: Readonly<RequestHeaders>; redactedHeaders: RequestHeaders; sensitive: ReadonlySet<string> | undefined; bodySize: number | undefined; hasBody: boolean };
   requestBody: KeptBody | undefined;
   requestBodyNote: string | undefined;
   status: number;
@@ -226,6 +226,7 @@ export class HarRecorder {
       url: request.url,
       headers: request.headers,
       redactedHeaders: request.redactedHeaders(),
+      sensitive: sensitiveOf(request),
       bodySize: body?.size,
       hasBody: body !== undefined,
     };
@@ -289,7 +290,7 @@ function responseCookie(line: string, redact: boolean): HarCookie | undefined {
 }
 
 function queryString(url: URL, redact: boolean): HarNameValue[] {
-  return [...url.searchParams].map(([name, value]) => ({ name, value: redact && isSecretField(name) ? REDACTED : value }));
+  return [...url.searchParams].map(([name, value]) => ({ name, value: redact && isSecretQuery(name) ? REDACTED : value }));
 }
 
 function headerValue(headers: Readonly<Record<string, string | string[]>>, name: string): string | undefined {
@@ -302,9 +303,9 @@ function postData(r: Recorded, redact: boolean): HarPostData | undefined {
   if (r.requestBodyNote) return { mimeType, text: '', comment: r.requestBodyNote };
   if (!r.requestBody) return undefined;
   const text = utf8Text(r.requestBody.bytes);
-  const note = r.requestBody.truncated ? { comment: `truncated to ${r.requestBody.bytes.byteLength} of ${r.requestBody.size} bytes` } : {};
   if (text === undefined) return { mimeType, text: '', comment: `binary body of ${r.requestBody.size} bytes, not shown` };
-  const data: HarPostData = { mimeType, text: redact ? redactText(text) : text, ...note };
+  const shown = bodyText(text, redact, r.requestBody);
+  const data: HarPostData = { mimeType, text: shown.text, ...(shown.comment && { comment: shown.comment }) };
   if (/^application\/x-www-form-urlencoded/i.test(mimeType)) {
     data.params = [...new URLSearchParams(text)].map(([name, value]) => ({ name, value: redact && isSecretField(name) ? REDACTED : value }));
   }
@@ -316,18 +317,40 @@ function content(r: Recorded, redact: boolean): HarContent {
   if (r.error) return { size: 0, mimeType, comment: redactText(r.error) };
   if (!r.responseBody) return { size: 0, mimeType, ...(r.responseNote && { comment: r.responseNote }) };
   const { bytes, size, truncated } = r.responseBody;
-  const note = truncated ? { comment: `truncated to ${bytes.byteLength} of ${size} bytes` } : {};
   if (size === 0) return { size, mimeType };
   const text = utf8Text(bytes);
-  if (text === undefined) return { size, mimeType, text: Buffer.from(bytes).toString('base64'), encoding: 'base64', ...note };
-  return { size, mimeType, text: redact ? redactText(text) : text, ...note };
+  if (text === undefined) {
+    return { size, mimeType, text: Buffer.from(bytes).toString('base64'), encoding: 'base64', ...(truncated && { comment: keptNote(r.responseBody) }) };
+  }
+  const shown = bodyText(text, redact, r.responseBody);
+  return { size, mimeType, text: shown.text, ...(shown.comment && { comment: shown.comment }) };
+}
+
+function keptNote(body: KeptBody): string {
+  return `truncated to ${body.bytes.byteLength} of ${body.size} bytes`;
+}
+
+/**
+ * The text of a kept body as exported: redacted, and cut at the redaction scan limit, since text that
+ * was not scanned for secrets must not be exported (this only bites when maxBodySize is raised).
+ */
+function bodyText(text: string, redact: boolean, body: KeptBody): { text: string; comment: string | undefined } {
+  if (!redact) return { text, comment: body.truncated ? keptNote(body) : undefined };
+  const r = redactBody(text);
+  if (r.truncated) return { text: r.text, comment: `truncated to the first ${REDACT_SCAN_LIMIT} characters (of ${body.size} bytes) scanned for secrets` };
+  return { text: r.text, comment: body.truncated ? keptNote(body) : undefined };
+}
+
+/** The session's extra sensitive header names, which SentRequest keeps but does not expose. */
+function sensitiveOf(request: SentRequest): ReadonlySet<string> | undefined {
+  return (request as unknown as { sensitive?: ReadonlySet<string> }).sensitive;
 }
 
 function toEntry(r: Recorded, redact: boolean): HarEntry {
   const sent = r.request;
   const url = new URL(sent.url);
   const requestHeaders = redact ? sent.redactedHeaders : sent.headers;
-  const responseHeaders = redact ? redactHeaders(r.responseHeaders) : r.responseHeaders;
+  const responseHeaders = redact ? redactHeaders(r.responseHeaders, sent.sensitive) : r.responseHeaders;
   const location = headerValue(r.responseHeaders, 'location');
   let redirectURL = '';
   if (location) {

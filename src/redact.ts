@@ -69,6 +69,11 @@ export function isSecretField(name: string): boolean {
   return SECRET_FIELD.test(name);
 }
 
+/** Whether a query parameter holds a secret: a {@link isSecretField} name, or `code`, `key`, `sig`. */
+export function isSecretQuery(name: string): boolean {
+  return SECRET_FIELD.test(name) || SECRET_QUERY.test(name);
+}
+
 /** `sid=abc; Path=/; HttpOnly` → `sid=[REDACTED]; Path=/; HttpOnly`: the cookie name and attributes stay visible. */
 export function redactSetCookie(value: string): string {
   const semi = value.indexOf(';');
@@ -84,15 +89,31 @@ export function redactUrl(url: string | URL): string {
   try {
     u = new URL(typeof url === 'string' ? url : url.href);
   } catch {
-    return String(url).replace(/\/\/[^/@]*@/, '//');
+    return redactInvalidUrl(String(url));
   }
   u.username = '';
   u.password = '';
   if (u.search) {
-    const q = redactPairs(u.search.slice(1), (k) => SECRET_FIELD.test(k) || SECRET_QUERY.test(k));
+    const q = redactPairs(u.search.slice(1), isSecretQuery);
     u.search = q;
   }
   return u.href;
+}
+
+/**
+ * Text that failed to parse as a URL (an error message, a bad Location or proxy): userinfo is cut up to
+ * the last `@` before the query, since a password with `/` or `[` is what makes such a URL invalid.
+ */
+function redactInvalidUrl(text: string): string {
+  const start = /^([a-z][a-z0-9+.-]*:)?\/\//i.exec(text)?.[0].length ?? 0;
+  let end = text.length;
+  for (const c of ['?', '#']) {
+    const i = text.indexOf(c, start);
+    if (i >= 0 && i < end) end = i;
+  }
+  const at = text.lastIndexOf('@', end - 1);
+  const noUser = at >= start ? text.slice(0, start) + text.slice(at + 1) : text;
+  return redactUrlText(noUser);
 }
 
 /** Headers whose value is a URL, possibly relative, that may carry userinfo or tokens in its query. */
@@ -105,7 +126,7 @@ export function redactUrlText(value: string): string {
   if (q < 0) return noUser;
   const hash = noUser.indexOf('#', q);
   const query = noUser.slice(q + 1, hash < 0 ? undefined : hash);
-  return `${noUser.slice(0, q + 1)}${redactPairs(query, (k) => SECRET_FIELD.test(k) || SECRET_QUERY.test(k))}${hash < 0 ? '' : noUser.slice(hash)}`;
+  return `${noUser.slice(0, q + 1)}${redactPairs(query, isSecretQuery)}${hash < 0 ? '' : noUser.slice(hash)}`;
 }
 
 /** Redacts the values of secret keys in `a=1&password=x` (an urlencoded form or a query string). */
@@ -125,20 +146,46 @@ function redactPairs(text: string, secret: (key: string) => boolean): string {
   }).join('&');
 }
 
-const JSON_MEMBER = /"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|-?\d[\d.eE+-]*)/g;
-const HTML_TAG = /<(?:input|meta)\b[^>]*(?:>|$)/gi;
+// Every pattern below is linear: no quantified part can be re-tried from each later start position
+// (a tag stops at the next `<`, a key at the first character that cannot be in a key).
+const HTML_TAG = /<(?:input|meta)\b[^<>]*>?/gi;
 const HTML_NAME = /\b(?:name|id|property)\s*=\s*["']?([^"'\s>]+)/i;
 const HTML_VALUE = /\b(value|content)(\s*=\s*)("[^"]*"?|'[^']*'?|[^\s>]+)/gi;
-const XML_ELEMENT = /<([\w:.-]+)(\s[^>]*)?>([^<]*)/g;
-const KEY_VALUE = /(^|[?&;\s])([\w.\-[\]]+)=([^&;\s]*)/g;
+const XML_ELEMENT = /<([\w:.-]+)(\s[^<>]*)?>([^<]*)/g;
+// `%` and `+`: urlencoded keys such as `user%5Bpassword%5D` (Rails' `user[password]`), decoded before judging.
+const KEY_VALUE = /(^|[?&;\s])([\w.\-[\]%+]+)=([^&;\s]*)/g;
+
+/** Characters of text that {@link redactText} scans; the rest is dropped, never shown unscanned. */
+export const REDACT_SCAN_LIMIT = 64 * 1024;
+
+/** What {@link redactBody} returns: the redacted text, and whether the input was cut at the scan limit. */
+export interface RedactedText {
+  text: string;
+  truncated: boolean;
+}
+
+/**
+ * Redacts the first `limit` characters of a body (see {@link redactText}) and drops the rest, so that
+ * text that was not scanned is never shown; `truncated` tells the caller to say so.
+ */
+export function redactBody(text: string, limit = REDACT_SCAN_LIMIT): RedactedText {
+  const truncated = text.length > limit;
+  return { text: redactScanned(truncated ? text.slice(0, limit) : text), truncated };
+}
 
 /**
  * Redacts secrets in a body excerpt of any type: JSON members, hidden inputs and meta tags of HTML
- * forms (CSRF tokens), and `key=value` pairs (forms, query strings). It works on truncated text too,
- * since excerpts are cut at a fixed length.
+ * forms (CSRF tokens), XML elements and `key=value` pairs (forms, query strings). It works on
+ * truncated text too, since excerpts are cut at a fixed length. Only the first
+ * {@link REDACT_SCAN_LIMIT} characters are kept; a note at the end says when more were dropped.
  */
 export function redactText(text: string): string {
-  let out = text.replace(JSON_MEMBER, (m, key: string, colon: string) => (isSecretField(key) ? `"${key}"${colon}"${REDACTED}"` : m));
+  const r = redactBody(text);
+  return r.truncated ? `${r.text}…[${text.length - REDACT_SCAN_LIMIT} more characters not shown]` : r.text;
+}
+
+function redactScanned(text: string): string {
+  let out = text.includes('"') ? redactJsonMembers(text) : text;
   if (out.includes('<')) {
     out = out.replace(HTML_TAG, (tag) => {
       const name = HTML_NAME.exec(tag)?.[1];
@@ -148,6 +195,99 @@ export function redactText(text: string): string {
     out = out.replace(XML_ELEMENT, (m, name: string, attrs: string | undefined, text: string) => (
       text && isSecretField(name.slice(name.indexOf(':') + 1)) ? `<${name}${attrs ?? ''}>${REDACTED}` : m));
   }
-  if (out.includes('=')) out = out.replace(KEY_VALUE, (m, lead: string, key: string) => (isSecretField(key) ? `${lead}${key}=${REDACTED}` : m));
+  if (out.includes('=')) out = out.replace(KEY_VALUE, (m, lead: string, key: string) => (isSecretField(decodeKey(key)) ? `${lead}${key}=${REDACTED}` : m));
   return out;
+}
+
+function decodeKey(key: string): string {
+  if (!key.includes('%') && !key.includes('+')) return key;
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return key; // a malformed escape: judge the raw key
+  }
+}
+
+/** The index just after the JSON string starting at `start` (a `"`), or -1 when the text ends inside it. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++; // backslash: skip the escaped character
+    else if (c === 0x22) return i + 1;
+  }
+  return -1;
+}
+
+/** The index just after the JSON value at `start` (string, array, object or literal); text.length when cut off. */
+function valueEnd(text: string, start: number): number {
+  const first = text[start];
+  if (first === '"') {
+    const end = stringEnd(text, start);
+    return end < 0 ? text.length : end;
+  }
+  if (first === '{' || first === '[') {
+    let depth = 0;
+    for (let i = start; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') {
+        const end = stringEnd(text, i);
+        if (end < 0) return text.length;
+        i = end - 1;
+      } else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return text.length;
+  }
+  let i = start;
+  while (i < text.length && /[\w.+-]/.test(text[i]!)) i++;
+  return i;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
+}
+
+function jsonKey(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Replaces the whole value of every JSON member with a secret name (`"password": […]` too) by
+ * `"[REDACTED]"`. One pass over the text, so that complete JSON, a cut-off excerpt and JSON inside
+ * other text (a script tag) are all handled, in linear time, keeping the original layout.
+ */
+function redactJsonMembers(text: string): string {
+  let out = '';
+  let copied = 0;
+  let i = text.indexOf('"');
+  while (i >= 0) {
+    const end = stringEnd(text, i);
+    if (end < 0) break; // the rest is inside one string
+    const colon = skipSpace(text, end);
+    if (text[colon] !== ':') {
+      // Not a key: its closing quote may open one (a stray `"` in text must not hide the JSON after it).
+      i = end - 1;
+      continue;
+    }
+    if (!isSecretField(jsonKey(text.slice(i + 1, end - 1)))) {
+      i = text.indexOf('"', colon);
+      continue;
+    }
+    const value = skipSpace(text, colon + 1);
+    if (value >= text.length) break; // cut off before the value: nothing to hide
+    const after = valueEnd(text, value);
+    out += `${text.slice(copied, value)}"${REDACTED}"`;
+    copied = after;
+    i = text.indexOf('"', after);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }

@@ -6,10 +6,10 @@ import { AbortError, RequestError, TimeoutError } from './errors.js';
 import { applyHeaders, headerBag, type RequestHeaders } from './headers.js';
 import { sessionFetch } from './fetch.js';
 import { compose, type Send, type Stage } from './pipeline.js';
-import { Autosave, autosaveOptions, loadSession, saveSession, type AutosaveOptions, type SaveOptions } from './persist/index.js';
+import { Autosave, autosaveOptions, loadSession, originHeaders, saveSession, type AutosaveOptions, type SaveOptions } from './persist/index.js';
 import { PreparedRequest } from './request.js';
 import type { Response } from './response.js';
-import { AUTH, authStage, basicAuth, toAuthScheme, type AuthScheme } from './stages/auth.js';
+import { AUTH, authStage, basicAuth, sessionAuthScheme, toAuthScheme, type AuthScheme } from './stages/auth.js';
 import { cookieStage, REQUEST_COOKIES } from './stages/cookies.js';
 import { redirectStage } from './stages/redirects.js';
 import { beforeRedirect, hookStage } from './stages/hooks.js';
@@ -79,7 +79,7 @@ export class Session {
       { 'user-agent': `sessio/${VERSION}`, accept: '*/*', 'accept-encoding': ACCEPT_ENCODING },
       options.headers,
     ));
-    this.#auth = toAuthScheme(options.auth);
+    this.#auth = sessionAuthScheme(options.auth, options.baseUrl);
     this.#csrf = options.csrf ? new CsrfTokens(options.csrf, this) : undefined;
     this.#login = options.login ? new LoginCoordinator(options.login, this, this.#csrf) : undefined;
     this.#sensitive = new Set((options.sensitiveHeaders ?? []).map((h) => h.toLowerCase()));
@@ -163,7 +163,10 @@ export class Session {
       target.password = '';
     }
     if (this.config.params || options.params) appendParams(target, mergeParams(this.config.params, options.params));
-    const headers = options.headers ? applyHeaders({ ...this.headers }, options.headers) : { ...this.headers };
+    // Secret headers of a loaded session file (or the CLI) go to the origin they were saved for only.
+    const bound = originHeaders(this, target);
+    const defaults = bound ? { ...this.headers, ...bound } : { ...this.headers };
+    const headers = options.headers ? applyHeaders(defaults, options.headers) : defaults;
     const body = encodeBody(options);
     if (body) {
       if (body.contentType && headers['content-type'] === undefined) headers['content-type'] = body.contentType;

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { RequestOptions } from '../config.js';
 import { writeFileAtomic } from '../persist/atomic.js';
+import { bindHeader, isOriginBoundHeader } from '../persist/origin-headers.js';
+import { resolveUrl } from '../url.js';
 import type { Response } from '../response.js';
 import type { Command } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
@@ -38,7 +40,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     if (url.startsWith('/') && cli.session.config.baseUrl === undefined) {
       throw new UsageError(`${JSON.stringify(cmd.url)} is a path but the session has no base URL`, 'give a full URL such as :8080/path or example.org/path');
     }
-    if (cli.file) rememberHeaders(cli, items);
+    if (cli.file) rememberHeaders(cli, items, resolveUrl(url, cli.session.config.baseUrl));
     if (v.curl) return await printCurl(cli, method, url, options, io);
     if (v.har !== undefined) cli.session.startHar();
     let res: Response;
@@ -62,12 +64,20 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
   }
 }
 
-/** Item headers become session headers in a saved session, except per-request ones (as HTTPie). */
-function rememberHeaders(cli: CliSession, items: ItemRequest): void {
+/**
+ * Item headers become session headers in a saved session, except per-request ones (as HTTPie). A
+ * secret one (Authorization, X-Api-Key, *-Token…) is remembered for the request's origin only: the
+ * same named session used with another host never sends it there.
+ */
+function rememberHeaders(cli: CliSession, items: ItemRequest, target: URL): void {
   for (const [name, value] of Object.entries(items.headers)) {
     const lower = name.toLowerCase();
     if (lower.startsWith('content-') || lower.startsWith('if-') || lower === 'cookie') continue;
-    if (value === null) delete cli.session.headers[lower];
+    if (isOriginBoundHeader(lower)) {
+      // An older file's session-wide copy would otherwise linger next to the bound one.
+      delete cli.session.headers[lower];
+      bindHeader(cli.session, target.origin, lower, value);
+    } else if (value === null) delete cli.session.headers[lower];
     else cli.session.headers[lower] = value;
   }
 }

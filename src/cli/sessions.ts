@@ -62,8 +62,21 @@ export function redactDocument(doc: SessionDocument): unknown {
     cookies,
     ...(doc.login && { login: { ...doc.login, ...(doc.login.password !== undefined && { password: REDACTED }) } }),
     ...(doc.tokens && { tokens: Object.fromEntries(Object.keys(doc.tokens).map((k) => [k, REDACTED])) }),
-    state: redactLeaves(doc.state),
+    state: redactState(doc.state),
   };
+}
+
+/** Origin-bound headers keep their scheme visible (`Bearer [REDACTED]`); every other state string is hidden. */
+function redactState(state: Record<string, unknown>): unknown {
+  const out = redactLeaves(state) as Record<string, unknown>;
+  const bound = state.originHeaders;
+  if (bound !== null && typeof bound === 'object' && !Array.isArray(bound)) {
+    out.originHeaders = Object.fromEntries(Object.entries(bound as Record<string, unknown>).map(([origin, headers]) => [origin,
+      headers !== null && typeof headers === 'object' && !Array.isArray(headers) && Object.values(headers).every((v) => typeof v === 'string' || Array.isArray(v))
+        ? redactHeaders(headers as Record<string, string | string[]>)
+        : redactLeaves(headers)]));
+  }
+  return out;
 }
 
 function redactLeaves(value: unknown): unknown {

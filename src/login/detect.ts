@@ -1,7 +1,31 @@
 import type { PreparedRequest } from '../request.js';
 import type { Response } from '../response.js';
 
-const PASSWORD_INPUT = /<input\b[^>]*\btype\s*=\s*["']?password/i;
+/** How much of a page is searched for a password field: login forms sit near the top. */
+const SCAN_LIMIT = 64 * 1024;
+const TYPE_PASSWORD = /^type\s*=\s*["']?password/;
+
+/**
+ * Whether the page has `<input … type=password>` in its first 64 KB. A scan with indexOf, linear in
+ * the input: a backtracking regex over `<input[^>]*` is quadratic on a page of repeated `<input `.
+ */
+export function hasPasswordInput(html: string): boolean {
+  const text = html.slice(0, SCAN_LIMIT).toLowerCase();
+  let at = text.indexOf('<input');
+  while (at >= 0) {
+    const end = text.indexOf('>', at);
+    const tag = text.slice(at + 6, end < 0 ? text.length : end);
+    if (/^[\s/]/.test(tag) || tag === '') {
+      // Each tag is looked at once: the next search starts after it.
+      for (let i = tag.indexOf('type'); i >= 0; i = tag.indexOf('type', i + 4)) {
+        if (/[\s/"']/.test(tag[i - 1] ?? '') && TYPE_PASSWORD.test(tag.slice(i, i + 40))) return true;
+      }
+    }
+    if (end < 0) return false;
+    at = text.indexOf('<input', end);
+  }
+  return false;
+}
 
 function isLoginPage(url: string | URL | null, login: URL, base?: string): boolean {
   if (url === null) return false;
@@ -31,5 +55,5 @@ export function looksLoggedOut(res: Response, req: PreparedRequest, login: URL):
   if (res.status >= 300 && res.status < 400 && isLoginPage(location, login, res.url)) return true;
   if (isLoginPage(res.url, login) && res.history.length > 0) return true;
   const type = res.headers.get('content-type') ?? '';
-  return res.status === 200 && /html/i.test(type) && wantsJson(req) && res.body === undefined && PASSWORD_INPUT.test(res.peekText());
+  return res.status === 200 && /html/i.test(type) && wantsJson(req) && res.body === undefined && hasPasswordInput(res.peekText());
 }

@@ -4,7 +4,7 @@ import type { Response } from '../response.js';
 import { findLoginForm, findPageMessage, type LoginForm } from './page.js';
 import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
 import { defaultOrigins } from './origins.js';
-import { internalRequest } from './requests.js';
+import { credentialRequest, internalRequest } from './requests.js';
 
 /** Options of {@link formLogin}. */
 export interface FormLoginOptions extends ReloginOptions {
@@ -24,6 +24,13 @@ export interface FormLoginOptions extends ReloginOptions {
   ajax?: boolean;
   /** Where `logout()` posts (Spring: `/logout`); without it `logout()` only forgets the login locally. */
   logoutUrl?: string | URL;
+  /**
+   * Other origins the login page's form may post the credentials to (an SSO server, say:
+   * `['https://sso.example.com']`). By default the form's action must be on the login page's own
+   * origin (after redirects), and is never sent from https to http: anything else is refused with
+   * an AuthenticationError, so that injected HTML cannot collect the password.
+   */
+  allowOrigins?: readonly string[];
 }
 
 // JSESSIONID, PHPSESSID, sessionid, connect.sid, _myapp_session, ASP.NET_SessionId, SID…
@@ -78,6 +85,21 @@ async function refusal(res: Response): Promise<string> {
 
 const MAX_ATTEMPTS = 3;
 
+/**
+ * The credentials go only where the login page lives (its final origin) or to origins the caller
+ * allowed, and never from an https page to an http action (their origins differ, and an allowed
+ * origin must be listed with its scheme).
+ */
+function checkAction(action: URL, page: URL, allow: readonly string[] | undefined): void {
+  if (action.protocol !== 'http:' && action.protocol !== 'https:') {
+    throw new AuthenticationError(`the login form posts to a ${action.protocol} URL; refusing to send the credentials there`, { method: 'GET', url: page });
+  }
+  if (action.origin === page.origin) return;
+  if (allow?.some((o) => new URL(o).origin === action.origin) && !(page.protocol === 'https:' && action.protocol === 'http:')) return;
+  throw new AuthenticationError(`the login form at ${page.origin} posts to another origin (${action.origin}); refusing to send the credentials there. List it in formLogin's allowOrigins if it is your SSO server`,
+    { method: 'GET', url: page });
+}
+
 type Outcome = 'ok' | { error: AuthenticationError; raced: boolean };
 
 async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: Record<string, string>): Promise<Outcome> {
@@ -90,6 +112,7 @@ async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: 
   }
   const form = await findLoginForm(await page.text());
   const action = form?.action ? new URL(form.action, page.url) : new URL(page.url);
+  checkAction(action, new URL(page.url), options.allowOrigins);
   const method = form?.method ?? 'POST';
   const jar = s.cookies as unknown as { getCookieHeader(u: URL): string };
   const cookiesAfterPage = jar.getCookieHeader(action);
@@ -98,7 +121,7 @@ async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: 
   const headers = { accept: 'text/html,application/xhtml+xml', ...ajax };
   const res = method === 'GET'
     ? await s.get(action, { ...own, params: fields, headers })
-    : await s.post(action, { ...own, form: fields, headers });
+    : await s.post(action, { ...credentialRequest(s, action), form: fields, headers });
   const ok = options.success ? await options.success(res) : formLoginSucceeded(res, pageUrl);
   if (!ok) {
     const sent = (res.history[0] ?? res).request.headers.cookie ?? '';

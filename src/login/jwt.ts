@@ -1,7 +1,7 @@
 import type { RequestHeaders } from '../headers.js';
 import { AuthenticationError } from '../errors.js';
 import { defaultOrigins } from './origins.js';
-import { internalRequest } from './requests.js';
+import { checkTokenOrigin, credentialRequest } from './requests.js';
 import { expiryOf, readTokenResponse, tokenLogin, type TokenSet } from './token.js';
 import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
 
@@ -71,7 +71,8 @@ function firstOf(body: unknown, paths: readonly string[]): unknown {
 export function jwtLogin(options: JwtLoginOptions): LoginStrategy {
   const headers: RequestHeaders = { accept: 'application/json', ...options.headers };
   const toTokens = async (ctx: LoginContext, url: URL, json: Record<string, unknown>): Promise<TokenSet> => {
-    const res = await ctx.session.post(url, { ...internalRequest(ctx.session), json, headers, auth: null });
+    const res = await ctx.session.post(url, { ...credentialRequest(ctx.session, url), json, headers, auth: null });
+    checkTokenOrigin(res, url, 'POST');
     let token: unknown;
     if (options.tokenHeader) {
       token = res.headers.get(options.tokenHeader)?.replace(/^Bearer\s+/i, '');

@@ -1,5 +1,5 @@
 import { AuthenticationError } from '../errors.js';
-import { internalRequest } from './requests.js';
+import { checkTokenOrigin, credentialRequest } from './requests.js';
 import { expiryOf, readTokenResponse, tokenLogin, type TokenSet } from './token.js';
 import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';
 
@@ -35,7 +35,8 @@ async function tokenRequest(ctx: LoginContext, o: OAuth2ClientOptions, grant: Re
     form.client_id = o.clientId;
     if (o.clientSecret !== undefined) form.client_secret = o.clientSecret;
   }
-  const res = await ctx.session.post(url, { ...internalRequest(ctx.session), form, headers, auth: null });
+  const res = await ctx.session.post(url, { ...credentialRequest(ctx.session, url), form, headers, auth: null });
+  checkTokenOrigin(res, url, 'POST');
   const body = await readTokenResponse(res, 'POST', (b) => b.access_token);
   const type = body.token_type;
   if (typeof type === 'string' && type.toLowerCase() !== 'bearer') {

@@ -14,6 +14,7 @@ import { emptyDocument, parseSessionDocument, type SessionDocument } from './sch
 import { getSessionLogin, setSessionLogin, setSessionTokens, stateHandlers } from './state.js';
 import { chooseCredentials, restoreTokens, tokensToSave } from './login-state.js';
 import './csrf-state.js';
+import { bindHeader, boundNames, isOriginBoundHeader } from './origin-headers.js';
 
 /** Options of `session.save()`. */
 export interface SaveOptions {
@@ -93,14 +94,18 @@ export function sessionFromDocument(path: string, doc: SessionDocument, init: Se
       { code: newer ? 'ERR_SESSION_FILE_VERSION' : 'ERR_SESSION_FILE_CORRUPT', cause: err });
   }
   const autosave = autosaveOptions(init.autosave, path);
+  const { everywhere, secret } = splitHeaders(doc.headers);
+  // Saved secrets are redacted like Authorization and dropped on cross-origin redirects.
+  const sensitiveHeaders = [...(init.sensitiveHeaders ?? []), ...boundNames(doc.state.originHeaders), ...Object.keys(secret)];
   let session: Session;
   try {
-    session = create({ ...stateOptions(doc), ...init, cookies, baseUrl: init.baseUrl ?? doc.baseUrl, headers: doc.headers, autosave });
+    session = create({ ...stateOptions(doc), ...init, cookies, baseUrl: init.baseUrl ?? doc.baseUrl, headers: everywhere, autosave, ...(sensitiveHeaders.length && { sensitiveHeaders }) });
   } catch (err) {
     // A header with CR/LF or a bad base URL in the file: the file's fault, not the caller's.
     throw new SessionFileError(path, `holds a setting that cannot be used (${(err as Error).message}). It was left untouched; fix or delete it.`, { code: 'ERR_SESSION_FILE_CORRUPT', cause: err });
   }
   if (init.headers) applyHeaders(session.headers, init.headers);
+  bindLegacySecrets(session, doc.baseUrl, secret);
   if (doc.login) setSessionLogin(session, doc.login);
   if (doc.tokens) setSessionTokens(session, doc.tokens);
   if (doc.tokens) restoreTokens(session, doc.tokens);
@@ -115,7 +120,8 @@ export function sessionFromDocument(path: string, doc: SessionDocument, init: Se
 export function snapshot(session: Session): SessionDocument {
   const doc = emptyDocument();
   if (session.config.baseUrl !== undefined) doc.baseUrl = String(session.config.baseUrl);
-  doc.headers = ownHeaders(session.headers);
+  const { everywhere, secret } = splitHeaders(ownHeaders(session.headers));
+  doc.headers = everywhere;
   doc.cookies = jarToJSON(session.cookies);
   const login = getSessionLogin(session);
   if (login) doc.login = login;
@@ -125,7 +131,49 @@ export function snapshot(session: Session): SessionDocument {
     const value = handler.save(session);
     if (value !== undefined) doc.state[name] = value;
   }
+  bindOnSave(doc, secret);
   return doc;
+}
+
+/**
+ * Default headers split into those sent everywhere and the secret ones (Authorization, Cookie,
+ * X-Api-Key, *-Token…), which a session file only keeps bound to an origin (`state.originHeaders`).
+ */
+function splitHeaders(headers: Record<string, string | string[]>): { everywhere: Record<string, string | string[]>; secret: Record<string, string | string[]> } {
+  const everywhere: Record<string, string | string[]> = {};
+  const secret: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) (isOriginBoundHeader(k) ? secret : everywhere)[k] = v;
+  return { everywhere, secret };
+}
+
+/**
+ * A secret header set on `session.headers` in memory is saved bound to the `baseUrl` origin, the
+ * only origin it can be known to be meant for; without a `baseUrl` it is not saved at all.
+ */
+function bindOnSave(doc: SessionDocument, secret: Record<string, string | string[]>): void {
+  if (doc.baseUrl === undefined || Object.keys(secret).length === 0) return;
+  const origin = new URL(doc.baseUrl).origin;
+  const all = { ...(doc.state.originHeaders as Record<string, Record<string, string | string[]>> | undefined) };
+  all[origin] = { ...all[origin], ...secret };
+  doc.state.originHeaders = all;
+}
+
+/** Secret headers of an older file (top-level `headers`): bound to the file's `baseUrl` origin, else dropped. */
+function bindLegacySecrets(session: Session, baseUrl: string | undefined, secret: Record<string, string | string[]>): void {
+  if (baseUrl === undefined) return;
+  let origin: string;
+  try {
+    origin = new URL(baseUrl).origin;
+  } catch {
+    return;
+  }
+  for (const [name, value] of Object.entries(secret)) {
+    try {
+      bindHeader(session, origin, name, value);
+    } catch {
+      // not sendable (CR/LF): dropped
+    }
+  }
 }
 
 /** Options the saved features need (their `options` hook), for those `init` leaves out. */

@@ -7,6 +7,7 @@
  * earlier one's cookies. Loading takes no lock: rename makes every read see a whole file.
  */
 export { saveSession, loadSession, readSessionFile, sessionFromDocument, snapshot, type SaveOptions } from './file.js';
+export { originHeaders, bindHeader, isOriginBoundHeader } from './origin-headers.js';
 export { Autosave, autosaveOptions, type AutosaveOptions } from './autosave.js';
 export { registerSessionState, setSessionLogin, getSessionLogin, setSessionTokens, getSessionTokens, type SessionStateHandler } from './state.js';
 export { SESSION_FORMAT, SESSION_SCHEMA_VERSION, type SessionDocument, type LoginRecord, type TokenRecord } from './schema.js';

@@ -46,13 +46,39 @@ export function sameAuthOrigin(from: URL, to: URL): boolean {
 /** Key under which the session stores the request's auth scheme in `req.context`. */
 export const AUTH = 'auth';
 
+/** The origin a session-level scheme is bound to (its `baseUrl`'s). */
+const BOUND_ORIGIN = new WeakMap<AuthScheme, URL>();
+
+/**
+ * The session-level `auth` option as a scheme. With a `baseUrl`, it is bound to the baseUrl's origin:
+ * requests to other absolute URLs get no session credentials (give them per request), so a session
+ * made for one API cannot leak its password to a URL that came from a response or a user.
+ * Without a `baseUrl`, it follows each request's own URL, as requests does.
+ */
+export function sessionAuthScheme(init: AuthInit | null | undefined, baseUrl: string | URL | undefined): AuthScheme | undefined {
+  const scheme = toAuthScheme(init);
+  if (!scheme || baseUrl === undefined) return scheme;
+  // A wrapper, so that one scheme object shared with per-request use stays unbound there.
+  const bound: AuthScheme = { apply: (req) => scheme.apply(req) };
+  if (scheme.challenge) bound.challenge = (res, req) => scheme.challenge!(res, req);
+  BOUND_ORIGIN.set(bound, new URL(String(baseUrl)));
+  return bound;
+}
+
+/** Whether the scheme may credential this hop: the hop and the request's start are both on its origin. */
+function mayApply(scheme: AuthScheme, req: PreparedRequest): boolean {
+  const bound = BOUND_ORIGIN.get(scheme);
+  if (bound && !sameAuthOrigin(bound, req.originalUrl)) return false;
+  return sameAuthOrigin(req.originalUrl, req.url);
+}
+
 /**
  * Applies the request's auth scheme on every hop that goes to the origin it was given for, and lets
  * the scheme answer one 401 challenge (Digest) per hop.
  */
 export const authStage: Stage = async (req, next) => {
   const scheme = req.context[AUTH] as AuthScheme | undefined;
-  if (!scheme || !sameAuthOrigin(req.originalUrl, req.url)) return next(req);
+  if (!scheme || !mayApply(scheme, req)) return next(req);
   await scheme.apply(req);
   const res = await next(req);
   if (res.status !== 401 || !scheme.challenge || req.context.authChallenged) return res;

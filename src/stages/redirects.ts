@@ -1,5 +1,5 @@
 import { RedirectError, TooManyRedirectsError } from '../errors.js';
-import { isSecretHeader, isSensitive } from '../redact.js';
+import { isSecretHeader, isSensitive, redactUrl } from '../redact.js';
 import type { PreparedRequest } from '../request.js';
 import type { Hop, Response } from '../response.js';
 import type { Stage } from '../pipeline.js';
@@ -40,7 +40,8 @@ function nextUrl(location: string, res: Response, req: PreparedRequest): URL {
   try {
     url = new URL(location, req.url);
   } catch {
-    throw new RedirectError(`Redirect ${res.status} has an invalid Location ${JSON.stringify(location.slice(0, 200))}`, req.method, req.url);
+    // redactUrl cuts userinfo even from an unparsable URL (redactUrlText needs a well-formed authority).
+    throw new RedirectError(`Redirect ${res.status} has an invalid Location ${JSON.stringify(redactUrl(location).slice(0, 200))}`, req.method, req.url);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new RedirectError(`Refusing redirect to ${url.protocol} URL (only http and https are followed)`, req.method, req.url);
@@ -56,7 +57,7 @@ function prepareNextHop(req: PreparedRequest, res: Response, location: string): 
   if (method !== req.method) dropBody(req);
   else if (req.body) {
     if (!req.body.replay) {
-      throw new RedirectError(`Cannot follow ${res.status} to ${url.href}: the request body was a stream and cannot be sent again; pass a string, Uint8Array, Blob or a file path instead`, req.method, req.url);
+      throw new RedirectError(`Cannot follow ${res.status} to ${redactUrl(url)}: the request body was a stream and cannot be sent again; pass a string, Uint8Array, Blob or a file path instead`, req.method, req.url);
     }
     req.body = req.body.replay();
   }

@@ -58,11 +58,14 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 export function parseProxy(init: ProxyInit): ProxyChoice {
   const given = typeof init === 'object' && !(init instanceof URL) ? init : { url: init };
   const text = String(given.url).trim();
+  const full = SCHEME.test(text) ? text : `http://${text}`;
   let url: URL;
   try {
-    url = new URL(SCHEME.test(text) ? text : `http://${text}`);
+    url = new URL(full);
   } catch (err) {
-    throw new ProxyError(`Invalid proxy URL ${JSON.stringify(safeUrl(text))}`, { proxy: text, cause: err });
+    // Node's ERR_INVALID_URL keeps the whole URL, password included, in `input`: not a safe cause.
+    const cause = Object.assign(new TypeError('Invalid URL'), { code: (err as { code?: unknown }).code });
+    throw new ProxyError(`Invalid proxy URL ${JSON.stringify(safeUrl(full))}`, { proxy: full, cause });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ProxyError(`Unsupported proxy scheme ${url.protocol} (use an http:// or https:// proxy)`, { proxy: url });

@@ -1,0 +1,97 @@
+// Secret default headers (Authorization, X-Api-Key, Cookie, *-Token…) that a saved session or the CLI
+// remembers are bound to the origin they were given for: they are added only to requests whose URL
+// has that origin, and are never session-wide. A session file cannot make sessio send a saved secret
+// to another host, whatever URL the caller uses the loaded session with.
+import { checkHeader, type RequestHeaders } from '../headers.js';
+import { isSecretHeader, isSensitive } from '../redact.js';
+import type { Session } from '../session.js';
+import { registerSessionState } from './state.js';
+
+type Bound = Map<string, RequestHeaders>;
+
+const bound = new WeakMap<Session, Bound>();
+
+/** Whether a default header must be bound to an origin rather than sent everywhere. */
+export function isOriginBoundHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return isSensitive(lower) || isSecretHeader(lower);
+}
+
+/** Binds (or with `null` unbinds) a default header to `origin` (`https://api.example.com`). */
+export function bindHeader(session: Session, origin: string, name: string, value: string | string[] | null): void {
+  const key = new URL(origin).origin;
+  const lower = name.toLowerCase();
+  let byOrigin = bound.get(session);
+  if (value === null) {
+    const headers = byOrigin?.get(key);
+    if (!headers) return;
+    delete headers[lower];
+    if (Object.keys(headers).length === 0) byOrigin!.delete(key);
+    return;
+  }
+  for (const v of Array.isArray(value) ? value : [value]) checkHeader(lower, v);
+  if (!byOrigin) bound.set(session, (byOrigin = new Map()));
+  let headers = byOrigin.get(key);
+  if (!headers) byOrigin.set(key, (headers = Object.create(null) as RequestHeaders));
+  headers[lower] = value;
+}
+
+/** The headers bound to `url`'s origin, for `Session.prepare`; undefined when there are none. */
+export function originHeaders(session: Session, url: URL): Readonly<RequestHeaders> | undefined {
+  return bound.get(session)?.get(url.origin);
+}
+
+/** Every bound header, by origin, as saved. */
+export function boundHeaders(session: Session): Record<string, RequestHeaders> {
+  const out: Record<string, RequestHeaders> = {};
+  for (const [origin, headers] of bound.get(session) ?? []) out[origin] = { ...headers };
+  return out;
+}
+
+/** Header names bound anywhere in a saved value (to treat them as sensitive in the loaded session). */
+export function boundNames(value: unknown): string[] {
+  const names = new Set<string>();
+  for (const headers of Object.values(parseBound(value))) for (const n of Object.keys(headers)) names.add(n);
+  return [...names];
+}
+
+/** A saved `originHeaders` value, validated: an origin that is not an http(s) origin is skipped. */
+function parseBound(value: unknown): Record<string, RequestHeaders> {
+  const out: Record<string, RequestHeaders> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [origin, headers] of Object.entries(value as Record<string, unknown>)) {
+    let key: string;
+    try {
+      const u = new URL(origin);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') continue;
+      key = u.origin;
+    } catch {
+      continue;
+    }
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) continue;
+    const clean = Object.create(null) as RequestHeaders;
+    for (const [name, v] of Object.entries(headers as Record<string, unknown>)) {
+      if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) clean[name.toLowerCase()] = v as string | string[];
+    }
+    out[key] = { ...clean };
+  }
+  return out;
+}
+
+registerSessionState('originHeaders', {
+  save(session) {
+    const all = boundHeaders(session);
+    return Object.keys(all).length ? all : undefined;
+  },
+  restore(session, value) {
+    for (const [origin, headers] of Object.entries(parseBound(value))) {
+      for (const [name, v] of Object.entries(headers)) {
+        try {
+          bindHeader(session, origin, name, v);
+        } catch {
+          // A name or value that cannot be sent (CR/LF…): never sent, as if not saved.
+        }
+      }
+    }
+  },
+});
