@@ -226,7 +226,7 @@ export class HarRecorder {
       url: request.url,
       headers: request.headers,
       redactedHeaders: request.redactedHeaders(),
-      sensitive: sensitiveOf(request),
+      sensitive: request.sensitiveHeaders,
       bodySize: body?.size,
       hasBody: body !== undefined,
     };
@@ -342,10 +342,6 @@ function bodyText(text: string, redact: boolean, body: KeptBody): { text: string
 }
 
 /** The session's extra sensitive header names, which SentRequest keeps but does not expose. */
-function sensitiveOf(request: SentRequest): ReadonlySet<string> | undefined {
-  return (request as unknown as { sensitive?: ReadonlySet<string> }).sensitive;
-}
-
 function toEntry(r: Recorded, redact: boolean): HarEntry {
   const sent = r.request;
   const url = new URL(sent.url);

@@ -76,7 +76,8 @@ export class SentRequest {
     readonly method: string,
     readonly url: string,
     readonly headers: Readonly<RequestHeaders>,
-    private readonly sensitive: ReadonlySet<string>,
+    /** Header names (lower-case) redacted as secrets, besides the ones every session redacts. */
+    readonly sensitiveHeaders: ReadonlySet<string>,
     private readonly extra: { readonly body?: BodySnapshot | undefined; readonly insecure?: boolean; readonly customCa?: boolean; readonly clientCert?: boolean } = {},
   ) {}
 
@@ -104,13 +105,13 @@ export class SentRequest {
       insecure: this.extra.insecure ?? false,
       customCa: this.extra.customCa ?? false,
       clientCert: this.extra.clientCert ?? false,
-      sensitive: this.sensitive,
+      sensitive: this.sensitiveHeaders,
     }, options);
   }
 
   /** Headers with credentials, cookies and tokens replaced by `[REDACTED]`. */
   redactedHeaders(): RequestHeaders {
-    return redactHeaders(this.headers, this.sensitive);
+    return redactHeaders(this.headers, this.sensitiveHeaders);
   }
 
   toString(): string {
