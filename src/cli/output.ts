@@ -107,7 +107,8 @@ export function requestBodyText(body: { json?: unknown; form?: Record<string, un
 function redactFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactFields);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretField(k) && typeof v !== 'object' ? REDACTED : redactFields(v)]));
+    // A secret key hides its whole value, arrays and objects included (as redactText does).
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretField(k) && v !== null ? REDACTED : redactFields(v)]));
   }
   return value;
 }
