@@ -139,6 +139,8 @@ export class CookieJar {
     const target = this.resolve(url);
     const now = opts?.now ?? this.clock();
     const http = opts?.http ?? true;
+    const fast = this.store.cookieHeader?.(target.host, requestPath(target), now, target.secure, http);
+    if (fast !== undefined) return fast;
     const list = this.scratch;
     const n = this.store.match(target.host, requestPath(target), list);
     let kept = 0;
@@ -327,9 +329,8 @@ export class CookieJar {
     }
     let domainAttr = p.domain ?? '';
     if (domainAttr === '.') return 'Domain=. names no domain';
-    if (domainAttr !== '') {
-      if (!isAsciiDomain(domainAttr)) return 'non-ASCII Domain';
-    }
+    // The Domain the public suffix memo answered last passed this check already.
+    if (domainAttr !== '' && domainAttr !== this.lastSuffixDomain && !isAsciiDomain(domainAttr)) return 'non-ASCII Domain';
     if (domainAttr !== '' && this.rejectPublicSuffixes && this.isPublicSuffix(domainAttr)) {
       if (domainAttr !== t.host) return 'Domain is a public suffix';
       domainAttr = '';
@@ -453,7 +454,9 @@ export class CookieJar {
       }
     }
     const host = u.hostname;
-    t.host = host;
+    // The same host string as last time when unchanged: the store compares and hashes hosts, and a
+    // string it has seen compares by identity and has its hash already.
+    if (host !== t.host) t.host = host;
     t.path = undefined;
     t.url = u;
     // The href starts with the scheme: no need to build the protocol string for the usual https.

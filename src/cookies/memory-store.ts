@@ -20,6 +20,29 @@ interface HostCandidates {
   readonly paths: string[] | undefined;
   readonly groups: number[] | undefined;
   readonly cookies: Cookie[] | undefined;
+  /** Earliest expiry among `cookies` (Infinity when none expires): before it nothing needs checking. */
+  readonly soonest: number;
+  /**
+   * The Cookie-header fragment of group `g` for request kind `k` (see {@link requestKind}) at
+   * `4g + k`, built on first use: a host's requests mostly differ only in which groups match.
+   */
+  readonly fragments: (string | undefined)[];
+  /**
+   * When group `g` was last sent to request kind `k` (at `4g + k`, NaN when not) and the cookies do
+   * not know it yet; see {@link MemoryCookieStore.flushAccess}.
+   */
+  sent: Float64Array | undefined;
+  /** Whether this entry is in the store's list of entries with unrecorded accesses. */
+  pending: boolean;
+}
+
+/** 0–3: bit 1 for a request from an insecure origin (no Secure cookies), bit 2 for a non-HTTP API (no HttpOnly). */
+function requestKind(secure: boolean, http: boolean): number {
+  return (secure ? 0 : 1) | (http ? 0 : 2);
+}
+
+function sentTo(c: Cookie, kind: number): boolean {
+  return !((kind & 1) !== 0 && c.secure) && !((kind & 2) !== 0 && c.httpOnly);
 }
 
 /** Hosts with more candidate cookies than this are looked up through the path index. */
@@ -37,6 +60,8 @@ const PATH_INDEX_THRESHOLD = 32;
 const PATH_INDEX_DROP = 16;
 /** Bound of the per-host memo of candidate cookies. */
 const HOST_CACHE_LIMIT = 8192;
+/** Bound of the list of memo entries whose accesses are not yet recorded on their cookies. */
+const PENDING_LIMIT = HOST_CACHE_LIMIT;
 
 function byCreation(a: Cookie, b: Cookie): number {
   return a.creation - b.creation || a.creationIndex - b.creationIndex;
@@ -76,6 +101,11 @@ export class MemoryCookieStore implements CookieStore {
    * the per-domain limit), and consecutive Set-Cookie headers mostly come from the same domain.
    */
   private recent: DomainBucket | undefined;
+  /** The bucket used before `recent`: a site's cookies alternate between `www.site` and `site`. */
+  private previous: DomainBucket | undefined;
+  /** The domain of the last find() and its bucket, until the domains change (see {@link put}). */
+  private foundDomain: string | undefined = undefined;
+  private foundBucket: DomainBucket | undefined = undefined;
   /**
    * host → the cookies it may receive. An entry goes stale when one of its domains changes or a
    * domain is added or dropped, not on every change in the jar: a session whose responses keep
@@ -88,6 +118,15 @@ export class MemoryCookieStore implements CookieStore {
   private version = 0;
   private secureNames = new Map<string, number>();
   private count = 0;
+  /**
+   * Memo entries whose {@link HostCandidates.sent} times are not yet written to their cookies'
+   * `lastAccess`. A Cookie-header lookup records one time per matching path group instead of
+   * writing to every cookie it sends (each a likely cache miss in a large jar); the times reach the
+   * cookies before anything reads them (every method that hands out stored cookies flushes first).
+   */
+  private readonly pending: HostCandidates[] = [];
+  /** Latest time in `pending`: an earlier one (a clock set back) flushes first, so the last access wins. */
+  private pendingLatest = -Infinity;
 
   get size(): number {
     return this.count;
@@ -96,13 +135,24 @@ export class MemoryCookieStore implements CookieStore {
   private bucket(domain: string): DomainBucket | undefined {
     const recent = this.recent;
     if (recent !== undefined && recent.domain === domain) return recent;
+    const previous = this.previous;
+    if (previous !== undefined && previous.domain === domain) {
+      this.previous = recent;
+      this.recent = previous;
+      return previous;
+    }
     const found = this.domains.get(domain);
-    if (found !== undefined) this.recent = found;
+    if (found !== undefined) {
+      this.previous = recent;
+      this.recent = found;
+    }
     return found;
   }
 
   find(domain: string, path: string, name: string): Cookie | undefined {
     const bucket = this.bucket(domain);
+    this.foundDomain = domain;
+    this.foundBucket = bucket;
     if (bucket === undefined) return undefined;
     const list = bucket.index === undefined ? bucket.list : bucket.index.get(path);
     if (list === undefined) return undefined;
@@ -116,11 +166,17 @@ export class MemoryCookieStore implements CookieStore {
   put(cookie: Cookie): Cookie | undefined {
     this.version++;
     if (cookie.secure) this.secureNames.set(cookie.name, (this.secureNames.get(cookie.name) ?? 0) + 1);
-    const bucket = this.bucket(cookie.domain);
+    // The jar finds the cookie a new one replaces, then stores it: the domain is then the very
+    // string find() had, which compares by identity, whereas a host read from a URL is a slice
+    // that compares by content (a runtime call) with the bucket's own string.
+    const bucket = cookie.domain === this.foundDomain ? this.foundBucket : this.bucket(cookie.domain);
+    this.foundDomain = undefined;
     if (bucket === undefined) {
       const created = new DomainBucket(cookie.domain, cookie);
       this.domains.set(cookie.domain, created);
       this.layout++;
+      this.foundDomain = undefined;
+      this.previous = this.recent;
       this.recent = created;
       this.count++;
       return undefined;
@@ -172,7 +228,9 @@ export class MemoryCookieStore implements CookieStore {
     if (list.length === 0) {
       this.domains.delete(bucket.domain);
       this.layout++;
+      this.foundDomain = undefined;
       this.recent = undefined;
+      this.previous = undefined;
     }
     if (bucket.index !== undefined) {
       if (list.length < PATH_INDEX_DROP) bucket.index = undefined;
@@ -182,12 +240,8 @@ export class MemoryCookieStore implements CookieStore {
   }
 
   match(host: string, path: string, out: Cookie[]): number {
-    let entry = this.hostCandidates.get(host);
-    if (entry === undefined || !this.isCurrent(entry)) {
-      entry = this.candidatesFor(host);
-      if (this.hostCandidates.size >= HOST_CACHE_LIMIT) this.hostCandidates.clear();
-      this.hostCandidates.set(host, entry);
-    }
+    this.flushAccess();
+    const entry = this.entryFor(host);
     const { paths, groups, cookies } = entry;
     if (paths === undefined || groups === undefined || cookies === undefined) {
       return this.matchByIndex(host, path, out);
@@ -205,6 +259,96 @@ export class MemoryCookieStore implements CookieStore {
       start = end;
     }
     return n;
+  }
+
+  /**
+   * The Cookie header for a request to `host` and `path` at `now` from a secure origin or not,
+   * through an HTTP API or not, with the accesses recorded; undefined when a cookie of the host may
+   * have expired or the host has too many cookies (the caller then uses {@link match}).
+   */
+  cookieHeader(host: string, path: string, now: number, secure: boolean, http: boolean): string | undefined {
+    const entry = this.entryFor(host);
+    const { paths, groups, cookies, fragments } = entry;
+    // `!(now < soonest)` also sends a NaN time down the general path.
+    if (paths === undefined || groups === undefined || cookies === undefined || !(now < entry.soonest)) return undefined;
+    if (now < this.pendingLatest) this.flushAccess();
+    const kind = requestKind(secure, http);
+    const requestLength = path.length;
+    let header = '';
+    let start = 0;
+    for (let g = 0; g < groups.length; g += 2) {
+      const len = groups[g]!;
+      const end = groups[g + 1]!;
+      if (len === 1 || (len <= requestLength && pathMatches(path, paths[g >> 1]!))) {
+        const slot = (g << 1) + kind;
+        const fragment = fragments[slot] ?? (fragments[slot] = headerFragment(cookies, start, end, kind));
+        if (fragment !== '') {
+          header = header === '' ? fragment : header + '; ' + fragment;
+          this.recordSent(entry, slot, now);
+        }
+      }
+      start = end;
+    }
+    return header;
+  }
+
+  private recordSent(entry: HostCandidates, slot: number, now: number): void {
+    const sent = (entry.sent ??= new Float64Array(entry.fragments.length).fill(NaN));
+    sent[slot] = now;
+    if (now > this.pendingLatest) this.pendingLatest = now;
+    if (!entry.pending) {
+      entry.pending = true;
+      if (this.pending.length >= PENDING_LIMIT) this.flushAccess();
+      this.pending.push(entry);
+    }
+  }
+
+  /**
+   * Writes the access times recorded by {@link cookieHeader} to the cookies. All of them are no
+   * earlier than any `lastAccess` written before (see `pendingLatest`), so each cookie gets the
+   * latest of its recorded times, as if each lookup had written it at once.
+   */
+  private flushAccess(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const entry of pending) {
+        const { sent, groups, cookies } = entry;
+        if (sent === undefined || groups === undefined || cookies === undefined) continue;
+        for (let slot = 0; slot < sent.length; slot++) {
+          const time = sent[slot]!;
+          if (Number.isNaN(time)) continue;
+          const g = slot >> 2;
+          const kind = slot & 3;
+          for (let i = g === 0 ? 0 : groups[2 * g - 1]!; i < groups[2 * g + 1]!; i++) {
+            const c = cookies[i]!;
+            if (!sentTo(c, kind)) continue;
+            if (pass === 0) c.lastAccess = -Infinity;
+            else if (c.lastAccess < time) c.lastAccess = time;
+          }
+        }
+      }
+    }
+    for (const entry of pending) {
+      entry.sent?.fill(NaN);
+      entry.pending = false;
+    }
+    pending.length = 0;
+    this.pendingLatest = -Infinity;
+  }
+
+  /** The memo entry of `host`, rebuilt when one of its domains changed. */
+  private entryFor(host: string): HostCandidates {
+    let entry = this.hostCandidates.get(host);
+    if (entry === undefined || !this.isCurrent(entry)) {
+      // A stale entry's recorded accesses go to its cookies now, so that the pending list does not
+      // keep replaced cookies alive.
+      if (entry?.pending === true) this.flushAccess();
+      entry = this.candidatesFor(host);
+      if (this.hostCandidates.size >= HOST_CACHE_LIMIT) this.hostCandidates.clear();
+      this.hostCandidates.set(host, entry);
+    }
+    return entry;
   }
 
   private isCurrent(entry: HostCandidates): boolean {
@@ -228,7 +372,19 @@ export class MemoryCookieStore implements CookieStore {
     let total = 0;
     for (const b of buckets) total += b.list.length;
     if (total > HOST_CANDIDATE_LIMIT) {
-      return { checked: this.version, layout, buckets, versions, paths: undefined, groups: undefined, cookies: undefined };
+      return {
+        checked: this.version,
+        layout,
+        buckets,
+        versions,
+        paths: undefined,
+        groups: undefined,
+        cookies: undefined,
+        soonest: -Infinity,
+        fragments: [],
+        sent: undefined,
+        pending: false,
+      };
     }
     const cookies: Cookie[] = [];
     for (const bucket of buckets) {
@@ -253,11 +409,16 @@ export class MemoryCookieStore implements CookieStore {
     }
     const flat: Cookie[] = [];
     const groups: number[] = [];
+    let soonest = Infinity;
     for (let g = 0; g < byPath.length; g++) {
-      for (const c of byPath[g]!) flat.push(c);
+      for (const c of byPath[g]!) {
+        flat.push(c);
+        if (c.expires !== undefined && c.expires < soonest) soonest = c.expires;
+      }
       groups.push(paths[g]!.length, flat.length);
     }
-    return { checked: this.version, layout, buckets, versions, paths, groups, cookies: flat };
+    const fragments = new Array<string | undefined>(paths.length * 4).fill(undefined);
+    return { checked: this.version, layout, buckets, versions, paths, groups, cookies: flat, soonest, fragments, sent: undefined, pending: false };
   }
 
   private matchByIndex(host: string, path: string, out: Cookie[]): number {
@@ -285,6 +446,7 @@ export class MemoryCookieStore implements CookieStore {
   }
 
   domainCookies(domain: string): Cookie[] {
+    this.flushAccess();
     const bucket = this.bucket(domain);
     return bucket === undefined ? [] : bucket.list.slice();
   }
@@ -294,12 +456,17 @@ export class MemoryCookieStore implements CookieStore {
   }
 
   *all(): IterableIterator<Cookie> {
+    this.flushAccess();
     for (const bucket of this.domains.values()) yield* bucket.list;
   }
 
   removeAll(): void {
     this.domains.clear();
+    this.foundDomain = undefined;
     this.recent = undefined;
+    this.previous = undefined;
+    this.pending.length = 0;
+    this.pendingLatest = -Infinity;
     this.hostCandidates.clear();
     this.layout++;
     this.version++;
@@ -312,6 +479,8 @@ export class MemoryCookieStore implements CookieStore {
   }
 
   touch(cookies: readonly Cookie[], count: number, now: number): void {
+    // Recorded times first, so that these later ones win.
+    this.flushAccess();
     for (let i = 0; i < count; i++) cookies[i]!.lastAccess = now;
   }
 
@@ -352,6 +521,16 @@ function pathMatches(path: string, p: string): boolean {
   return path.startsWith(p);
 }
 
+/** The Cookie-header pairs of `cookies[start, end)` that a request of `kind` receives, joined. */
+function headerFragment(cookies: readonly Cookie[], start: number, end: number, kind: number): string {
+  let fragment = '';
+  for (let i = start; i < end; i++) {
+    const c = cookies[i]!;
+    if (sentTo(c, kind)) fragment = fragment === '' ? c.cookiePair() : fragment + '; ' + c.cookiePair();
+  }
+  return fragment;
+}
+
 function pushMatching(list: Cookie[], exactHost: boolean, path: string, out: Cookie[], n: number): number {
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
@@ -380,10 +559,14 @@ function sortPrefix(out: Cookie[], n: number): void {
 
 /** Inserts after every element that does not sort after `cookie` (stable for equal keys). */
 function insertSorted(list: Cookie[], cookie: Cookie, order: (a: Cookie, b: Cookie) => number): void {
+  // Shifting by hand: splice allocates the array of removed elements, an empty one here.
   let i = list.length;
-  while (i > 0 && order(list[i - 1]!, cookie) > 0) i--;
-  if (i === list.length) list.push(cookie);
-  else list.splice(i, 0, cookie);
+  list.push(cookie);
+  while (i > 0 && order(list[i - 1]!, cookie) > 0) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = cookie;
 }
 
 function buildIndex(list: readonly Cookie[]): Map<string, Cookie[]> {

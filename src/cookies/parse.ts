@@ -75,9 +75,28 @@ function parseMaxAge(input: string, start: number, end: number): number | undefi
   return negative ? -n : n;
 }
 
-function parseSameSite(v: string): SameSite {
-  const lower = v.length <= 6 ? v.toLowerCase() : '';
-  return lower === 'strict' || lower === 'lax' || lower === 'none' ? lower : 'default';
+/** SameSite value of input[start, end), compared in place (case-insensitive) rather than copied. */
+function parseSameSite(input: string, start: number, end: number): SameSite {
+  switch (end - start) {
+    case 3:
+      return equalsLower(input, start, 'lax') ? 'lax' : 'default';
+    case 4:
+      return equalsLower(input, start, 'none') ? 'none' : 'default';
+    case 6:
+      return equalsLower(input, start, 'strict') ? 'strict' : 'default';
+    default:
+      return 'default';
+  }
+}
+
+/** Whether input at `start` is `lower` ignoring ASCII case (`lower` is lower-case letters). */
+function equalsLower(input: string, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let c = input.charCodeAt(start + i);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** A ParsedSetCookie with every attribute absent, to be filled by {@link parseSetCookieInto}. */
@@ -255,7 +274,7 @@ function parseAttribute(input: string, start: number, end: number, out: ParsedSe
         return;
       }
       if (valueStart < valueEnd && input.charCodeAt(valueStart) === 0x2e) valueStart++;
-      out.domain = input.slice(valueStart, valueEnd).toLowerCase();
+      out.domain = domainValue(input, valueStart, valueEnd);
       return;
     }
     case Attr.Path:
@@ -268,12 +287,26 @@ function parseAttribute(input: string, start: number, end: number, out: ParsedSe
       out.httpOnly = true;
       return;
     case Attr.SameSite:
-      out.sameSite = valueEnd - valueStart <= 6 ? parseSameSite(input.slice(valueStart, valueEnd)) : 'default';
+      out.sameSite = parseSameSite(input, valueStart, valueEnd);
       return;
     case Attr.Partitioned:
       out.partitioned = true;
       return;
   }
+}
+
+/**
+ * The Domain attribute value last read: a site sends several cookies naming the same Domain, and
+ * handing out the same string again spares the copy, the lower-casing and, later, the hashing and
+ * comparing of a fresh string by the public suffix memo and the store.
+ */
+let lastDomain = '';
+
+/** input[start, end) lower-cased, as the same string as last time when it has not changed. */
+function domainValue(input: string, start: number, end: number): string {
+  const last = lastDomain;
+  if (end - start === last.length && input.startsWith(last, start)) return last;
+  return (lastDomain = input.slice(start, end).toLowerCase());
 }
 
 /** Narrows a parse result to a rejection. */

@@ -34,6 +34,14 @@ export interface CookieStore {
   removeAll(): void;
   /** Conservative hint: false only if no Secure cookie with this name is stored. */
   hasSecureNamed(name: string): boolean;
+  /**
+   * Optional fast path of the jar's Cookie-header lookup: the header for a request to `host` and
+   * `path` at `now` (cookies matched as by {@link CookieStore.match}; Secure ones only when `secure`,
+   * HttpOnly ones only when `http`), with the access recorded as {@link CookieStore.touch} would.
+   * Returns undefined whenever a cookie that may match has expired at `now` (or the store would
+   * rather not answer): the jar then takes the general path, which also removes expired cookies.
+   */
+  cookieHeader?(host: string, path: string, now: number, secure: boolean, http: boolean): string | undefined;
   /** Records an access time on cookies returned by {@link CookieStore.match}. */
   touch(cookies: readonly StoredCookie[], count: number, now: number): void;
 }
