@@ -134,30 +134,15 @@ export class CookieJar {
 
   /** The Cookie header value for a request to `url`; '' when no cookie applies. */
   getCookieHeader(url: string | URL, opts?: CookieOptions): string {
-    // collect() specialized: one pass filters the matches and builds the header (the hot path of
-    // every request).
     const target = this.resolve(url);
     const now = opts?.now ?? this.clock();
     const http = opts?.http ?? true;
+    // The hot path of every request: the store's per-host cache answers most lookups whole.
     const fast = this.store.cookieHeader?.(target.host, requestPath(target), now, target.secure, http);
     if (fast !== undefined) return fast;
-    const list = this.scratch;
-    const n = this.store.match(target.host, requestPath(target), list);
-    let kept = 0;
+    const kept = this.collectFor(target, now, http, true);
     let header = '';
-    let expired: StoredCookie[] | undefined;
-    for (let i = 0; i < n; i++) {
-      const c = list[i]!;
-      if (c.expires !== undefined && c.expires <= now) {
-        (expired ??= []).push(c);
-        continue;
-      }
-      if ((c.secure && !target.secure) || (c.httpOnly && !http)) continue;
-      header = kept === 0 ? c.cookiePair() : header + '; ' + c.cookiePair();
-      list[kept++] = c;
-    }
-    if (expired) for (const c of expired) this.store.remove(c);
-    if (kept > 0) this.store.touch(list, kept, now);
+    for (let i = 0; i < kept; i++) header = i === 0 ? this.scratch[i]!.cookiePair() : header + '; ' + this.scratch[i]!.cookiePair();
     return header;
   }
 
@@ -284,9 +269,11 @@ export class CookieJar {
    * returns their number. Entries past that number are stale (kept to avoid reallocating).
    */
   private collect(url: string | URL, opts: CookieOptions | undefined, touch = true): number {
-    const target = this.resolve(url);
-    const now = opts?.now ?? this.clock();
-    const http = opts?.http ?? true;
+    return this.collectFor(this.resolve(url), opts?.now ?? this.clock(), opts?.http ?? true, touch);
+  }
+
+  /** {@link collect} for a resolved target. */
+  private collectFor(target: Target, now: number, http: boolean, touch: boolean): number {
     const list = this.scratch;
     const n = this.store.match(target.host, requestPath(target), list);
     let kept = 0;
@@ -304,6 +291,7 @@ export class CookieJar {
     if (touch && kept > 0) this.store.touch(list, kept, now);
     return kept;
   }
+
 
   private locate(name: string, where: CookieLocation, opts: CookieOptions | undefined): StoredCookie[] {
     if ('url' in where) {
