@@ -2,6 +2,7 @@ import { debuglog } from 'node:util';
 import type { Cookie, CookieInit } from './cookie.js';
 import { domainMatch, isAsciiDomain, isIpAddress, isPublicSuffix, isSecureOrigin } from './domain.js';
 import { CookieJarError } from './errors.js';
+import { EvictionHeap, selectEvictions } from './evict.js';
 import { MemoryCookieStore } from './memory-store.js';
 import { parseNetscape, toNetscape } from './netscape.js';
 import { emptyParsedSetCookie, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
@@ -401,20 +402,33 @@ export class CookieJar {
 
   /** Evicts expired, then least recently used cookies, never the one just stored. */
   private enforceLimits(added: StoredCookie, now: number): void {
-    if (this.store.domainCount(added.domain) > this.maxPerDomain) {
-      const inDomain = this.store.domainCookies(added.domain).filter((c) => c !== added);
-      evict(this.store, inDomain, this.store.domainCount(added.domain) - this.maxPerDomain, now);
+    const inDomain = this.store.domainCount(added.domain);
+    if (inDomain > this.maxPerDomain) {
+      for (const c of selectEvictions(this.store.domainCookies(added.domain), inDomain - this.maxPerDomain, now, added)) this.store.remove(c);
     }
-    if (this.store.size > this.maxTotal) {
-      this.purgeExpired(now);
-      if (this.store.size > this.maxTotal) {
-        // Evict a tenth below the limit at once, as Chrome does, so a full jar pays for a scan
-        // and sort of every cookie once per maxTotal/10 insertions instead of on each one.
-        const target = this.maxTotal - Math.floor(this.maxTotal / 10);
-        const others = [...this.store.all()].filter((c) => c !== added);
-        evict(this.store, others, this.store.size - target, now);
-      }
-    }
+    if (this.store.size > this.maxTotal) this.evictTenth(added, now);
+  }
+
+  /**
+   * Purges expired cookies, then, if still over `maxTotal`, evicts the least recently used down to
+   * a tenth below it at once, as Chrome does. One pass over the jar does both: the expired cookies
+   * are set aside while the heap keeps the oldest of the others, which is all the eviction can need
+   * whatever number of them the purge removes.
+   */
+  private evictTenth(added: StoredCookie, now: number): void {
+    const target = this.maxTotal - Math.floor(this.maxTotal / 10);
+    const expired: StoredCookie[] = [];
+    const oldest = new EvictionHeap(this.store.size - target, now);
+    let position = 0;
+    forEachCookie(this.store, (c) => {
+      if (c.isExpired(now)) expired.push(c);
+      else if (c !== added) oldest.offer(c, position++);
+    });
+    for (const c of expired) this.store.remove(c);
+    if (this.store.size <= this.maxTotal) return;
+    const victims = oldest.sorted();
+    const excess = this.store.size - target;
+    for (let i = 0; i < excess && i < victims.length; i++) this.store.remove(victims[i]!);
   }
 
   /**
@@ -476,9 +490,10 @@ function startsWithCI(s: string, lowerPrefix: string): boolean {
   return s.length >= lowerPrefix.length && s.charCodeAt(0) === 0x5f && s.slice(0, lowerPrefix.length).toLowerCase() === lowerPrefix;
 }
 
-function evict(store: CookieStore, candidates: StoredCookie[], excess: number, now: number): void {
-  candidates.sort((a, b) => Number(b.isExpired(now)) - Number(a.isExpired(now)) || a.lastAccess - b.lastAccess || a.creationIndex - b.creationIndex);
-  for (let i = 0; i < excess && i < candidates.length; i++) store.remove(candidates[i]!);
+/** Visits every stored cookie, through the store's callback walk when it has one (no generator). */
+function forEachCookie(store: CookieStore, visit: (c: StoredCookie) => void): void {
+  if (store.forEachCookie !== undefined) store.forEachCookie(visit);
+  else for (const c of store.all()) visit(c);
 }
 
 function positiveLimit(value: number | undefined, fallback: number): number {

@@ -460,6 +460,14 @@ export class MemoryCookieStore implements CookieStore {
     for (const bucket of this.domains.values()) yield* bucket.list;
   }
 
+  forEachCookie(visit: (cookie: Cookie) => void): void {
+    this.flushAccess();
+    for (const bucket of this.domains.values()) {
+      const list = bucket.list;
+      for (let i = 0; i < list.length; i++) visit(list[i]!);
+    }
+  }
+
   removeAll(): void {
     this.domains.clear();
     this.foundDomain = undefined;

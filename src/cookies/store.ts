@@ -30,6 +30,11 @@ export interface CookieStore {
   domainCount(domain: string): number;
   /** Every stored cookie. */
   all(): IterableIterator<StoredCookie>;
+  /**
+   * Optional: calls `visit` on every stored cookie, as {@link CookieStore.all} yields them (same
+   * order), without a generator's cost per cookie; `visit` must not change the store.
+   */
+  forEachCookie?(visit: (cookie: StoredCookie) => void): void;
   /** Removes everything. */
   removeAll(): void;
   /** Conservative hint: false only if no Secure cookie with this name is stored. */
