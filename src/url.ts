@@ -39,7 +39,7 @@ function joinBase(baseUrl: string, input: string): string {
   return href;
 }
 
-export function checkScheme(url: URL, input: string = url.href): void {
+function checkScheme(url: URL, input: string = url.href): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidURLError(input, `scheme ${url.protocol} is not supported (use http: or https:)`);
   }
@@ -86,9 +86,4 @@ export function appendParams(url: URL, params: [string, string][]): void {
   if (params.length === 0) return;
   const added = new URLSearchParams(params).toString();
   url.search = url.search.length > 1 ? `${url.search.slice(1)}&${added}` : added;
-}
-
-/** `scheme://host:port` of a URL, default ports omitted (URL.origin already does). */
-export function originOf(url: URL): string {
-  return url.origin;
 }

@@ -62,26 +62,24 @@ export class Agents {
     return s;
   }
 
+  /** Counts a socket opened (+1) or closed (-1) to `origin` (undici passes it as a URL or string). */
+  readonly countSocket = (origin: string | URL, delta: 1 | -1): void => {
+    const s = this.#entry(String(origin).replace(/\/$/, ''));
+    if (delta > 0) s.connections++;
+    s.open = Math.max(0, s.open + delta);
+  };
+
   #create(tls: TLSOptions | undefined, connectTimeout: number | undefined): Agent {
     const agent = new Agent({
-      ...(this.#pool.connections !== undefined && { connections: this.#pool.connections }),
-      ...(this.#pool.keepAliveTimeout !== undefined && { keepAliveTimeout: this.#pool.keepAliveTimeout }),
-      ...(this.#pool.pipelining !== undefined && { pipelining: this.#pool.pipelining }),
+      ...poolOptions(this.#pool),
       connect: {
         ...(tls as object),
         ...(tls?.ca !== undefined && { ca: tls.ca as string[] }),
         ...(connectTimeout !== undefined && { timeout: connectTimeout }),
       },
     });
-    agent.on('connect', (origin) => {
-      const s = this.#entry(String(origin).replace(/\/$/, ''));
-      s.connections++;
-      s.open++;
-    });
-    agent.on('disconnect', (origin) => {
-      const s = this.#entry(String(origin).replace(/\/$/, ''));
-      s.open = Math.max(0, s.open - 1);
-    });
+    agent.on('connect', (origin) => this.countSocket(origin, 1));
+    agent.on('disconnect', (origin) => this.countSocket(origin, -1));
     return agent;
   }
 
@@ -94,14 +92,31 @@ export class Agents {
     const own = [...this.#agents.values()];
     if (!this.#injected) own.push(this.#default as Agent);
     this.#agents.clear();
-    await Promise.all(own.map((a) => closeWithin(a, CLOSE_GRACE_MS)));
+    await closeAll(own);
   }
+}
+
+/** The undici pool settings of the `pool` option (unset ones left to undici's defaults). */
+export function poolOptions(pool: PoolOptions): { connections?: number; keepAliveTimeout?: number; pipelining?: number } {
+  return {
+    ...(pool.connections !== undefined && { connections: pool.connections }),
+    ...(pool.keepAliveTimeout !== undefined && { keepAliveTimeout: pool.keepAliveTimeout }),
+    ...(pool.pipelining !== undefined && { pipelining: pool.pipelining }),
+  };
 }
 
 const CLOSE_GRACE_MS = 1000;
 
+/**
+ * Closes dispatchers gracefully, destroying those whose requests still run after a short grace period,
+ * so a stream nobody reads cannot hold `close()` forever.
+ */
+export async function closeAll(dispatchers: readonly Dispatcher[]): Promise<void> {
+  await Promise.all(dispatchers.map((d) => closeWithin(d, CLOSE_GRACE_MS)));
+}
+
 /** Closes `dispatcher` gracefully, or destroys it when requests still run after `ms`. */
-export async function closeWithin(dispatcher: Dispatcher, ms: number): Promise<void> {
+async function closeWithin(dispatcher: Dispatcher, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const graceful = dispatcher.close().then(() => true);
   const late = new Promise<false>((resolve) => {

@@ -5,7 +5,7 @@ import type { PoolOptions, TLSOptions } from '../config.js';
 import { ProxyError, safeUrl } from '../errors.js';
 import { checkHeader } from '../headers.js';
 import type { PreparedRequest } from '../request.js';
-import type { OriginStats } from './agents.js';
+import { closeAll, poolOptions } from './agents.js';
 
 /**
  * A proxy given as an object: its URL (credentials in the userinfo are sent as proxy Basic auth),
@@ -171,13 +171,13 @@ export class ProxyRouter {
   readonly #trustEnv: boolean;
   readonly #pool: PoolOptions;
   readonly #agents = new Map<string, ProxyAgent>();
-  readonly #stats: Map<string, OriginStats> | undefined;
+  readonly #countSocket: ((origin: string | URL, delta: 1 | -1) => void) | undefined;
 
-  /** @param options.stats the transport's per-origin counters, to count proxied sockets too */
-  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; stats?: Map<string, OriginStats> }) {
+  /** @param options.countSocket the transport's per-origin socket counter, to count proxied sockets too */
+  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; countSocket?: (origin: string | URL, delta: 1 | -1) => void }) {
     this.#trustEnv = options.trustEnv ?? true;
     this.#pool = options.pool ?? {};
-    this.#stats = options.stats;
+    this.#countSocket = options.countSocket;
   }
 
   /** The proxy for this hop, or undefined to go direct. */
@@ -223,9 +223,7 @@ export class ProxyRouter {
       proxyTunnel: false,
       requestTls: { ...(tls as object), ...(tls?.ca !== undefined && { ca: tls.ca as string[] }), ...timeout },
       proxyTls: { ...(choice.tls as object), ...(choice.tls?.ca !== undefined && { ca: choice.tls.ca as string[] }), ...timeout },
-      ...(this.#pool.connections !== undefined && { connections: this.#pool.connections }),
-      ...(this.#pool.keepAliveTimeout !== undefined && { keepAliveTimeout: this.#pool.keepAliveTimeout }),
-      ...(this.#pool.pipelining !== undefined && { pipelining: this.#pool.pipelining }),
+      ...poolOptions(this.#pool),
       factory: this.#counted,
     });
   }
@@ -236,24 +234,17 @@ export class ProxyRouter {
    */
   readonly #counted = (origin: string | URL, opts: object): Dispatcher => {
     const d = (opts as { connections?: number }).connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
-    d.on('connect', (o: URL) => this.#count(o, 1));
-    d.on('disconnect', (o: URL) => this.#count(o, -1));
+    if (this.#countSocket) {
+      d.on('connect', (o: URL) => this.#countSocket!(o, 1));
+      d.on('disconnect', (o: URL) => this.#countSocket!(o, -1));
+    }
     return d;
   };
-
-  #count(origin: URL | string, delta: 1 | -1): void {
-    if (!this.#stats) return;
-    const key = String(origin).replace(/\/$/, '');
-    let s = this.#stats.get(key);
-    if (!s) this.#stats.set(key, (s = { connections: 0, requests: 0, open: 0 }));
-    if (delta > 0) s.connections++;
-    s.open = Math.max(0, s.open + delta);
-  }
 
   close(): Promise<void> {
     const agents = [...this.#agents.values()];
     this.#agents.clear();
-    return Promise.all(agents.map((a) => a.close())).then(() => undefined);
+    return closeAll(agents);
   }
 }
 

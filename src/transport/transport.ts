@@ -33,7 +33,7 @@ export class Transport {
 
   constructor(options: TransportOptions) {
     this.agents = new Agents(options);
-    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, stats: this.agents.stats });
+    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, countSocket: this.agents.countSocket });
   }
 
   async send(req: PreparedRequest): Promise<Response> {
