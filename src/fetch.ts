@@ -5,7 +5,7 @@ import type { Session } from './session.js';
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-async function bodyOf(body: unknown): Promise<RequestOptions['body'] | undefined> {
+function bodyOf(body: unknown): RequestOptions['body'] | undefined {
   if (body === undefined || body === null) return undefined;
   if (body instanceof URLSearchParams) return body.toString();
   if (typeof FormData !== 'undefined' && body instanceof FormData) return undefined; // handled as multipart
@@ -42,7 +42,7 @@ export function sessionFetch(session: Session): typeof globalThis.fetch {
       stream: true,
       ...(typeof FormData !== 'undefined' && rawBody instanceof FormData ? { multipart: rawBody } : {}),
     };
-    const body = await bodyOf(rawBody);
+    const body = bodyOf(rawBody);
     if (body !== undefined) options.body = body;
     const signal = init.signal ?? request?.signal;
     if (signal) options.signal = signal;

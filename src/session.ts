@@ -67,7 +67,7 @@ export class Session {
   readonly #log: Log;
   readonly #har = new HarRecorder();
   readonly #limiter: RateLimiter | undefined;
-  #auth: AuthScheme | undefined;
+  readonly #auth: AuthScheme | undefined;
   readonly #autosave: Autosave | undefined;
   readonly #csrf: CsrfTokens | undefined;
   readonly #login: LoginCoordinator | undefined;
