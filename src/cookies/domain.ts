@@ -65,6 +65,11 @@ export function isAsciiDomain(domain: string): boolean {
  */
 export function isPublicSuffix(domain: string): boolean {
   if (isIpAddress(domain)) return false;
-  const suffix = getPublicSuffix(domain, { allowPrivateDomains: true });
-  return suffix === domain;
+  return getPublicSuffix(domain, SUFFIX_OPTIONS) === domain;
 }
+
+/**
+ * The input is a lower-cased domain, not a URL, and IP addresses are ruled out before: tldts can
+ * skip extracting and validating a hostname and looking for an IP (a third of its time).
+ */
+const SUFFIX_OPTIONS = { allowPrivateDomains: true, extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false };

@@ -104,6 +104,15 @@ describe('parseSetCookie: attributes', () => {
   it('ignores unknown attributes', () => {
     expect(parsed('a=b; Version=1; Comment=x; Priority=High')).toMatchObject({ name: 'a', value: 'b', secure: false });
   });
+
+  it('recognises only whole attribute names, with SP/HTAB before the =', () => {
+    // Near misses of known names: a letter more or less, a digit or doubled dash, non-ASCII look-alikes.
+    const nearMisses = 'a=b; Path2=/x; Paths=/x; Pat=/x; Max--Age=5; MaxAge=5; Max_Age=5; Securex; Secur; Partitionedx; ' +
+      'Partition; HttpOnly2; Same-Site=Lax; P\u0430th=/x; \uff30ath=/x; Domain.=x.com; Domainx=x.com';
+    expect(parsed(nearMisses)).toMatchObject({ path: undefined, maxAge: undefined, domain: undefined, secure: false, httpOnly: false, sameSite: 'default', partitioned: false });
+    expect(parsed('a=b;Path \t=/x;  Max-Age  =  7 ;\tSecure \t; HttpOnly=anything')).toMatchObject({ path: '/x', maxAge: 7, secure: true, httpOnly: true });
+    expect(parsed('a=b; Path x=/y')).toMatchObject({ path: undefined });
+  });
 });
 
 describe('parseCookieDate', () => {
