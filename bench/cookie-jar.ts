@@ -1,5 +1,6 @@
 // Cookie jar benchmark: sessio's CookieJar against tough-cookie 6 (setCookieSync/getCookieStringSync)
-// in one process, interleaved repetitions, medians. Run: npx tsx bench/cookie-jar.ts [--quick]
+// in one process, interleaved repetitions, medians. Run: npx tsx bench/cookie-jar.ts [--quick] [--json]
+// (`npm run bench` runs it in a child process with --json).
 //
 // Fairness: both jars get the very same inputs: the same Set-Cookie strings and the same URL
 // objects (the Session passes the request's URL object; tough-cookie 6 takes URL objects too and
@@ -272,7 +273,11 @@ function formatTable(rows: Row[]): string {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const quick = process.argv.includes('--quick');
   const rows = await runCookieJarBench({ quick });
-  console.log(`cookie jar benchmark (node ${process.version}${quick ? ', quick' : ''})`);
-  console.log(formatTable(rows));
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(rows));
+  } else {
+    console.log(`cookie jar benchmark (node ${process.version}${quick ? ', quick' : ''})`);
+    console.log(formatTable(rows));
+  }
   if (sink === -1) console.log('');
 }

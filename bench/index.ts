@@ -2,10 +2,12 @@
  * The benchmark suite: HTTP cases against the anchor clients, cookie jar, memory and import time, in
  * one run. `runBench({ quick: true })` is the smoke version the tests run.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TS_CHILD_ARGV } from './child-argv.js';
 import { ClientWorker } from './client-worker.js';
 import { CLIENTS, sessioClient } from './clients.js';
 import { HTTP_CASES, runHttpCase, type CaseResult, type LoadPlan } from './http-cases.js';
@@ -13,6 +15,9 @@ import { measureImportTimes } from './import-time.js';
 import { runMemoryCase, type MemoryPlan } from './memory.js';
 import type { BenchResult, CookieJarRow } from './report.js';
 import { startServers } from './servers.js';
+
+/** The cookie-jar case takes about 90 s on a 2-core machine. */
+const COOKIE_JAR_TIMEOUT_MS = 600_000;
 
 export interface BenchOptions {
   /** A few hundred requests per client, one repetition: checks that everything works, measures nothing. */
@@ -42,12 +47,25 @@ export function sessioUrl(source: 'dist' | 'src'): string {
   return pathToFileURL(file).href;
 }
 
+/**
+ * Runs bench/cookie-jar.ts in a child process of its own, as each HTTP client runs in one: the
+ * suite's process has loaded every client and holds the other cases' results, and the jars' timings
+ * should not depend on what ran before them.
+ */
 async function cookieJarRows(quick: boolean): Promise<CookieJarRow[] | string> {
-  if (!existsSync(fileURLToPath(new URL('./cookie-jar.ts', import.meta.url)))) return 'bench/cookie-jar.ts is not there yet';
-  // A computed specifier, so that the suite builds and runs before that file exists.
-  const spec = './cookie-jar.js';
-  const mod = (await import(spec)) as { runCookieJarBench(o: { quick: boolean }): Promise<CookieJarRow[]> };
-  return mod.runCookieJarBench({ quick });
+  const file = fileURLToPath(new URL('./cookie-jar.ts', import.meta.url));
+  if (!existsSync(file)) return 'bench/cookie-jar.ts is not there yet';
+  const args = [...TS_CHILD_ARGV, file, '--json', ...(quick ? ['--quick'] : [])];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { timeout: COOKIE_JAR_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`cookie-jar case failed: ${err.message}\n${stderr}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as CookieJarRow[]);
+      } catch {
+        reject(new Error(`cookie-jar case printed no result: ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`));
+      }
+    });
+  });
 }
 
 /** Installed versions of the compared packages, for the report. */

@@ -38,6 +38,9 @@ export interface TargetCheck {
 const SESSIO = 'sessio';
 const MAX_RATIO_TO_UNDICI = 1.15;
 const MAX_SHARE_OF_ANCHORS = 1 / 3;
+/** Cookie jar targets against tough-cookie at 10,000 cookies over 1,000 domains. */
+const MIN_LOOKUP_RATIO = 10;
+const MIN_INGEST_RATIO = 5;
 const ANCHORS = ['fetch + fetch-cookie', 'axios + cookiejar', 'got + tough-cookie'];
 const MAX_GROWTH_MB = 10;
 
@@ -66,7 +69,7 @@ function caseTable(c: CaseResult): string {
   return table(['client', 'CPU µs/req (median)', 'CPU min–max', 'CPU vs undici (paired median, min–max)', 'req/s (median)', 'req/s min–max', 'req/s vs undici'], rows);
 }
 
-/** The issue's targets, checked against case 1 (keep-alive GET) and the memory case. */
+/** The issues' targets, checked against case 1 (keep-alive GET), the cookie jar and the memory case. */
 export function checkTargets(result: BenchResult): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const get = result.cases.find((c) => c.id === 'get');
@@ -78,6 +81,13 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     const share = get && cpuRatio(get, SESSIO, anchor);
     if (!share) continue;
     checks.push({ text: `sessio CPU/request ≤ 1/3 of ${anchor}`, value: `${fmt(share.median, 2)} of it`, met: share.median <= MAX_SHARE_OF_ANCHORS });
+  }
+  if (typeof result.cookieJar !== 'string') {
+    // Cookie issue, point 5: with 10,000 cookies over 1,000 domains, against tough-cookie 6.
+    for (const row of result.cookieJar) {
+      const min = row.name.startsWith('Cookie header lookup, 10k') ? MIN_LOOKUP_RATIO : row.name.startsWith('Set-Cookie ingest, 10k') ? MIN_INGEST_RATIO : 0;
+      if (min > 0) checks.push({ text: `${row.name}: ≥ ${min}× faster than tough-cookie`, value: `${fmt(row.ratio, 2)}×`, met: row.ratio >= min });
+    }
   }
   const m = result.memory;
   if (m) {

@@ -50,8 +50,9 @@ async function main(): Promise<void> {
     'fetch-cookie; axios with axios-cookiejar-support over http (it makes a fresh agent per request, so no',
     'keep-alive: that is its real cost) and, since it accepts no CA, with http-cookie-agent (keep-alive, CA)',
     'over https; got with a tough-cookie jar, keep-alive agents, no retries and `methodRewriting` (POST→GET',
-    'on 302, as browsers do). Case 3 (cookie jar) is bench/cookie-jar.ts; case 4 (memory) runs in its own',
-    'process with `--expose-gc`; case 5 imports each package in a fresh process.',
+    'on 302, as browsers do). Case 3 (cookie jar) is bench/cookie-jar.ts in a process of its own (both jars',
+    'in it, interleaved); case 4 (memory) runs in its own process with `--expose-gc`; case 5 imports each',
+    'package in a fresh process.',
     '',
   ].join('\n');
   writeFileSync(fileURLToPath(new URL('BENCHMARKS.md', ROOT)), `${intro}\n${report}${notes}`);
