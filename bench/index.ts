@@ -2,12 +2,11 @@
  * The benchmark suite: HTTP cases against the anchor clients, cookie jar, memory and import time, in
  * one run. `runBench({ quick: true })` is the smoke version the tests run.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TS_CHILD_ARGV } from './child-argv.js';
+import { runJsonChild, TS_CHILD_ARGV } from './child-argv.js';
 import { ClientWorker } from './client-worker.js';
 import { CLIENTS, sessioClient } from './clients.js';
 import { HTTP_CASES, runHttpCase, type CaseResult, type LoadPlan } from './http-cases.js';
@@ -56,16 +55,7 @@ async function cookieJarRows(quick: boolean): Promise<CookieJarRow[] | string> {
   const file = fileURLToPath(new URL('./cookie-jar.ts', import.meta.url));
   if (!existsSync(file)) return 'bench/cookie-jar.ts is not there yet';
   const args = [...TS_CHILD_ARGV, file, '--json', ...(quick ? ['--quick'] : [])];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: COOKIE_JAR_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`cookie-jar case failed: ${err.message}\n${stderr}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as CookieJarRow[]);
-      } catch {
-        reject(new Error(`cookie-jar case printed no result: ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`));
-      }
-    });
-  });
+  return runJsonChild<CookieJarRow[]>(args, COOKIE_JAR_TIMEOUT_MS, 'cookie-jar case');
 }
 
 /** Installed versions of the compared packages, for the report. */

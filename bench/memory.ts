@@ -4,10 +4,9 @@
  * - many requests through one session: heap and RSS after warm-up and at the end;
  * - a burst of requests issued at once over a pool of 16 connections: all must succeed; peak heap.
  */
-import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SessioModule } from './clients.js';
-import { TS_CHILD_ARGV } from './child-argv.js';
+import { runJsonChild, TS_CHILD_ARGV } from './child-argv.js';
 
 export interface MemoryPlan {
   total: number;
@@ -137,17 +136,7 @@ async function child(): Promise<void> {
 export function runMemoryCase(origin: string, sessioUrl: string, plan: MemoryPlan): Promise<MemoryResult> {
   const file = fileURLToPath(import.meta.url);
   const args = ['--expose-gc', ...TS_CHILD_ARGV, file, JSON.stringify({ origin, sessioUrl, plan })];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: CHILD_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`memory case failed: ${err.message}\n${stderr}`));
-      const last = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(last) as MemoryResult);
-      } catch {
-        reject(new Error(`memory case printed no result: ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`));
-      }
-    });
-  });
+  return runJsonChild<MemoryResult>(args, CHILD_TIMEOUT_MS, 'memory case');
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
