@@ -1,15 +1,15 @@
 import { debuglog } from 'node:util';
-import type { Cookie, CookieInit } from './cookie.js';
+import type { Cookie, CookieInit, SameSite } from './cookie.js';
 import { domainMatch, isAsciiDomain, isIpAddress, isPublicSuffix, isSecureOrigin } from './domain.js';
 import { CookieJarError } from './errors.js';
 import { EvictionHeap, selectEvictions } from './evict.js';
 import { MemoryCookieStore } from './memory-store.js';
 import { parseNetscape, toNetscape } from './netscape.js';
-import { emptyParsedSetCookie, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
+import { emptyParsedSetCookie, MAX_NAME_VALUE_BYTES, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
 import { defaultPath, pathMatch } from './path.js';
 import { fromSerialized, toSerialized, type SerializedJar } from './serialize.js';
 import type { CookieStore } from './store.js';
-import { cookieFlags, StoredCookie } from './stored-cookie.js';
+import { byCreation, cookieFlags, StoredCookie } from './stored-cookie.js';
 import { parseToughCookieJson } from './tough-import.js';
 import { validateCookieInit } from './validate.js';
 
@@ -99,7 +99,8 @@ export class CookieJar {
 
   /**
    * Stores the cookie of one Set-Cookie header received in a response from `url`. Returns the stored
-   * cookie (a copy; an expired one when the header deleted a cookie), or undefined when ignored.
+   * cookie (a copy; an expired one when the header is a deletion, Max-Age<=0 or a past Expires, whether
+   * or not there was a cookie to delete), or undefined when the jar ignored the header.
    */
   setCookie(setCookie: string, url: string | URL, opts?: CookieOptions): Cookie | undefined {
     return this.receive(setCookie, url, opts)?.toCookie();
@@ -107,8 +108,8 @@ export class CookieJar {
 
   /**
    * {@link CookieJar.setCookie} without building the returned copy, for callers that ingest every
-   * response's Set-Cookie headers and never look at the result (the Session): true when the jar
-   * stored the cookie or deleted one because of it, false when it ignored the header.
+   * response's Set-Cookie headers and never look at the result (the Session): false when the jar
+   * ignored the header, true otherwise (a deletion counts, whether or not there was a cookie).
    */
   acceptSetCookie(setCookie: string, url: string | URL, opts?: CookieOptions): boolean {
     return this.receive(setCookie, url, opts) !== undefined;
@@ -205,7 +206,7 @@ export class CookieJar {
   /** A versioned JSON form of the jar (session cookies included); see {@link CookieJar.fromJSON}. */
   toJSON(): SerializedJar {
     this.purgeExpired();
-    return toSerialized(this.store.all());
+    return toSerialized(this.inCreationOrder());
   }
 
   /**
@@ -221,12 +222,20 @@ export class CookieJar {
   /** The jar in Netscape cookies.txt format (curl, wget), HttpOnly cookies as `#HttpOnly_` lines. */
   toNetscape(): string {
     this.purgeExpired();
-    return toNetscape(this.store.all());
+    return toNetscape(this.inCreationOrder());
+  }
+
+  /**
+   * Every cookie, earliest created first: imports hand out creation indices in file order, so saving
+   * in this order keeps the Cookie-header order of cookies created in the same millisecond.
+   */
+  private inCreationOrder(): StoredCookie[] {
+    return [...this.store.all()].sort(byCreation);
   }
 
   /** Adds the cookies of a Netscape cookies.txt file; returns how many were imported. */
   importNetscape(text: string): number {
-    return this.importAll(parseNetscape(text, debug));
+    return this.importAll(parseNetscape(text, this.clock(), debug));
   }
 
   /** A jar holding the cookies of a Netscape cookies.txt file. */
@@ -248,7 +257,7 @@ export class CookieJar {
     const now = this.clock();
     let imported = 0;
     for (const init of inits) {
-      const reason = validateCookieInit(init);
+      const reason = validateCookieInit(init) ?? this.importRuleViolation(init);
       if (reason !== undefined) {
         debug('skipped imported cookie for %s: %s', String(init.domain).slice(0, 255), reason);
         continue;
@@ -263,6 +272,20 @@ export class CookieJar {
       imported++;
     }
     return imported;
+  }
+
+  /**
+   * The storage model's rules that do not depend on a request, for a cookie read from a file or
+   * another library: such data may be stale or hand-made, and a cookie for `.com` would otherwise go
+   * to every .com site.
+   */
+  private importRuleViolation(init: CookieInit): string | undefined {
+    const hostOnly = init.hostOnly ?? true;
+    if (!isAsciiDomain(init.domain)) return 'non-ASCII domain';
+    if (!hostOnly && this.rejectPublicSuffixes && this.isPublicSuffix(init.domain)) return 'Domain cookie for a public suffix';
+    if (Buffer.byteLength(init.name, 'utf8') + Buffer.byteLength(init.value, 'utf8') > MAX_NAME_VALUE_BYTES) return 'name and value over 4096 bytes';
+    const attributes = { name: init.name, value: init.value, secure: init.secure ?? false, sameSite: init.sameSite ?? 'default', partitioned: init.partitioned ?? false };
+    return attributeRuleViolation(attributes, hostOnly, init.path);
   }
 
   /**
@@ -341,9 +364,9 @@ export class CookieJar {
     if (!p.secure && !t.secure && this.shadowsSecureCookie(p.name, domain, path, now)) {
       return 'would overwrite a Secure cookie from an insecure origin';
     }
-    const prefixError = checkPrefixes(p, hostOnly);
-    if (prefixError !== undefined) return prefixError;
-    const old = this.store.find(domain, path, p.name);
+    const ruleError = attributeRuleViolation(p, hostOnly, p.path);
+    if (ruleError !== undefined) return ruleError;
+    const old = this.store.find(domain, path, p.name, hostOnly);
     if (old && old.httpOnly && !http) return 'would overwrite an HttpOnly cookie from a non-HTTP API';
     const cookie = new StoredCookie(
       p.name,
@@ -473,14 +496,30 @@ export class CookieJar {
   }
 }
 
-/** `__Secure-` and `__Host-` name prefixes (case-insensitive), also hidden in a nameless cookie's value. */
-function checkPrefixes(p: ParsedSetCookie, hostOnly: boolean): string | undefined {
-  const subject = p.name === '' ? p.value : p.name;
-  if (p.name === '' && (startsWithCI(subject, '__secure-') || startsWithCI(subject, '__host-'))) {
+/** The attributes {@link attributeRuleViolation} looks at. */
+interface RuleSubject {
+  name: string;
+  value: string;
+  secure: boolean;
+  sameSite: SameSite;
+  partitioned: boolean;
+}
+
+/**
+ * Rules of 6265bis 5.7 on a cookie's own attributes: SameSite=None needs Secure (browsers, after
+ * CHIPS, hold Partitioned to the same rule), and the `__Secure-` and `__Host-` name prefixes
+ * (case-insensitive, also hidden in a nameless cookie's value). `path` is the Path attribute (a
+ * `__Host-` cookie must say `Path=/`) or, for an imported cookie, its path.
+ */
+function attributeRuleViolation(c: RuleSubject, hostOnly: boolean, path: string | null | undefined): string | undefined {
+  if (c.sameSite === 'none' && !c.secure) return 'SameSite=None without Secure';
+  if (c.partitioned && !c.secure) return 'Partitioned without Secure';
+  const subject = c.name === '' ? c.value : c.name;
+  if (c.name === '' && (startsWithCI(subject, '__secure-') || startsWithCI(subject, '__host-'))) {
     return 'nameless cookie with a prefixed value';
   }
-  if (startsWithCI(subject, '__secure-') && !p.secure) return '__Secure- prefix without Secure';
-  if (startsWithCI(subject, '__host-') && (!p.secure || !hostOnly || p.path !== '/')) {
+  if (startsWithCI(subject, '__secure-') && !c.secure) return '__Secure- prefix without Secure';
+  if (startsWithCI(subject, '__host-') && (!c.secure || !hostOnly || path !== '/')) {
     return '__Host- prefix without Secure, host-only and Path=/';
   }
   return undefined;

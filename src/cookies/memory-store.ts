@@ -1,4 +1,4 @@
-import type { StoredCookie as Cookie } from './stored-cookie.js';
+import { byCreation, type StoredCookie as Cookie } from './stored-cookie.js';
 import { isIpAddress } from './domain.js';
 import { candidatePaths } from './path.js';
 import type { CookieStore } from './store.js';
@@ -63,9 +63,11 @@ const HOST_CACHE_LIMIT = 8192;
 /** Bound of the list of memo entries whose accesses are not yet recorded on their cookies. */
 const PENDING_LIMIT = HOST_CACHE_LIMIT;
 
-function byCreation(a: Cookie, b: Cookie): number {
-  return a.creation - b.creation || a.creationIndex - b.creationIndex;
+/** Same name and host-only flag; the caller has compared domain and path. */
+function sameIdentity(a: Cookie, b: Cookie): boolean {
+  return a.name === b.name && a.hostOnly === b.hostOnly;
 }
+
 
 function byPathThenCreation(a: Cookie, b: Cookie): number {
   return b.path.length - a.path.length || byCreation(a, b);
@@ -149,7 +151,7 @@ export class MemoryCookieStore implements CookieStore {
     return found;
   }
 
-  find(domain: string, path: string, name: string): Cookie | undefined {
+  find(domain: string, path: string, name: string, hostOnly: boolean): Cookie | undefined {
     const bucket = this.bucket(domain);
     this.foundDomain = domain;
     this.foundBucket = bucket;
@@ -158,7 +160,7 @@ export class MemoryCookieStore implements CookieStore {
     if (list === undefined) return undefined;
     for (let i = 0; i < list.length; i++) {
       const c = list[i]!;
-      if (c.name === name && c.path === path) return c;
+      if (c.name === name && c.path === path && c.hostOnly === hostOnly) return c;
     }
     return undefined;
   }
@@ -192,7 +194,7 @@ export class MemoryCookieStore implements CookieStore {
         const c = samePath[i]!;
         if (c.path === cookie.path) {
           cookie.path = c.path;
-          if (c.name === cookie.name) {
+          if (sameIdentity(c, cookie)) {
             old = c;
             break;
           }
@@ -217,7 +219,7 @@ export class MemoryCookieStore implements CookieStore {
     if (bucket === undefined) return false;
     const list = bucket.list;
     let i = 0;
-    while (i < list.length && !(list[i]!.name === cookie.name && list[i]!.path === cookie.path)) i++;
+    while (i < list.length && !(list[i]!.path === cookie.path && sameIdentity(list[i]!, cookie))) i++;
     if (i === list.length) return false;
     this.version++;
     bucket.version++;

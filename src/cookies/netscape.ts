@@ -25,12 +25,14 @@ function flag(v: string | undefined): boolean | undefined {
   return u === 'TRUE' ? true : u === 'FALSE' ? false : undefined;
 }
 
-/** Parses cookies.txt text; malformed lines are skipped (and logged without their values). */
-export function parseNetscape(text: string, log: (msg: string, ...args: unknown[]) => void): CookieInit[] {
+/**
+ * Parses cookies.txt text; malformed lines are skipped (and logged without their values). The file
+ * has no creation times: every cookie gets `now`, and the file's order breaks the tie.
+ */
+export function parseNetscape(text: string, now: number, log: (msg: string, ...args: unknown[]) => void): CookieInit[] {
   if (typeof text !== 'string') return [];
   const out: CookieInit[] = [];
   const lines = text.split(/\r?\n/);
-  const now = Date.now();
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
     let httpOnly = false;
@@ -62,7 +64,8 @@ export function parseNetscape(text: string, log: (msg: string, ...args: unknown[
       expires: expirySeconds === 0 ? undefined : expirySeconds * 1000,
       secure,
       httpOnly,
-      hostOnly: !includeSubdomains && !rawDomain.startsWith('.'),
+      // The include-subdomains column decides, as in curl (a leading dot alone does not).
+      hostOnly: !includeSubdomains,
       creation: now,
       lastAccess: now,
     });

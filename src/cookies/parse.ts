@@ -316,7 +316,15 @@ let lastDomain = '';
 function domainValue(input: string, start: number, end: number): string {
   const last = lastDomain;
   if (end - start === last.length && input.startsWith(last, start)) return last;
-  return (lastDomain = input.slice(start, end).toLowerCase());
+  const raw = input.slice(start, end);
+  // Unicode lower-casing turns some non-ASCII letters into ASCII ones (U+212A KELVIN SIGN into k): a
+  // non-ASCII Domain is kept as it is, for the jar to refuse.
+  return (lastDomain = isAscii(raw) ? raw.toLowerCase() : raw);
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** input[start, end), as the one shared `/` string for the most common Path. */

@@ -33,6 +33,7 @@ export interface SerializedJar {
   cookies: SerializedCookie[];
 }
 
+/** The JSON form of `cookies`, given in creation order (the order a reload gives them back). */
 export function toSerialized(cookies: Iterable<StoredCookie>): SerializedJar {
   const out: SerializedCookie[] = [];
   for (const c of cookies) {
@@ -51,7 +52,6 @@ export function toSerialized(cookies: Iterable<StoredCookie>): SerializedJar {
       lastAccess: c.lastAccess,
     });
   }
-  out.sort((a, b) => a.creation - b.creation);
   return { format: JAR_FORMAT, version: JAR_SCHEMA_VERSION, cookies: out };
 }
 

@@ -11,8 +11,12 @@ import type { StoredCookie } from './stored-cookie.js';
 export interface CookieStore {
   /** Number of stored cookies, expired ones included until they are removed. */
   readonly size: number;
-  /** The cookie with this identity (name, domain, path), if any. */
-  find(domain: string, path: string, name: string): StoredCookie | undefined;
+  /**
+   * The cookie with this identity, if any: RFC 6265bis section 5.7 tells cookies apart by name,
+   * domain, host-only flag and path, so a host-only cookie and a Domain cookie of the same name live
+   * side by side (as in browsers).
+   */
+  find(domain: string, path: string, name: string, hostOnly: boolean): StoredCookie | undefined;
   /** Stores a cookie, replacing the one with the same identity; returns the replaced one. */
   put(cookie: StoredCookie): StoredCookie | undefined;
   /** Removes this cookie (by identity); returns whether it was stored. */

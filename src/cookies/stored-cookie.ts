@@ -20,6 +20,11 @@ function sameSiteBits(sameSite: SameSite): number {
   }
 }
 
+/** Creation order: earliest first, ties broken by the creation index (cookies of one millisecond). */
+export function byCreation(a: StoredCookie, b: StoredCookie): number {
+  return a.creation - b.creation || a.creationIndex - b.creationIndex;
+}
+
 /** The flag bits of a cookie's boolean attributes and SameSite. */
 export function cookieFlags(secure: boolean, httpOnly: boolean, hostOnly: boolean, partitioned: boolean, sameSite: SameSite): number {
   return (

@@ -59,7 +59,8 @@ export function parseToughCookieJson(json: unknown, now: number): CookieInit[] {
       expires,
       secure: own(r, 'secure') === true,
       httpOnly: own(r, 'httpOnly') === true,
-      hostOnly: own(r, 'hostOnly') !== false,
+      // tough-cookie domain-matches a cookie whose hostOnly is missing or null, as a Domain cookie.
+      hostOnly: own(r, 'hostOnly') === true,
       sameSite: sameSite(own(r, 'sameSite')),
       creation,
       lastAccess: time(own(r, 'lastAccessed')) ?? creation,

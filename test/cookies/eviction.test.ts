@@ -95,7 +95,7 @@ describe('eviction order matches the sort-based reference', () => {
             const want = ref.setCookie(line, url);
             expect(got?.creationIndex).toBe(want?.creationIndex);
             if (want !== undefined && !(want.expires !== undefined && want.expires <= clock.now)) {
-              const added = refStore.find(want.domain, want.path, want.name)!;
+              const added = refStore.find(want.domain, want.path, want.name, want.hostOnly)!;
               evicted += enforceReference(refStore, added, maxPerDomain, maxTotal, clock.now);
             }
           }

@@ -57,6 +57,8 @@ describe('storage model: domain', () => {
     const { jar } = clockJar();
     expect(jar.setCookie('a=1; Domain=bücher.example', 'https://xn--bcher-kva.example/')).toBeUndefined();
     expect(jar.setCookie('a=1; Domain=xn--bcher-kva.example', 'https://bücher.example/')?.domain).toBe('xn--bcher-kva.example');
+    // U+212A KELVIN SIGN lower-cases to an ASCII k: still a non-ASCII attribute.
+    expect(jar.setCookie('k=1; Domain=\u212Aexample.com', 'https://kexample.com/')).toBeUndefined();
   });
 });
 
@@ -91,7 +93,7 @@ describe('storage model: path', () => {
 });
 
 describe('storage model: replacement, expiry, Secure, HttpOnly, prefixes', () => {
-  it('replaces the same (name, domain, path) and keeps the creation time', () => {
+  it('replaces the same (name, domain, host-only flag, path) and keeps the creation time', () => {
     const { jar, clock } = clockJar();
     jar.setCookie('a=1', 'https://e.com/');
     jar.setCookie('b=1', 'https://e.com/');
@@ -183,6 +185,34 @@ describe('storage model: replacement, expiry, Secure, HttpOnly, prefixes', () =>
   it('keeps SameSite and Partitioned', () => {
     const { jar } = clockJar();
     expect(jar.setCookie('a=1; SameSite=Lax; Secure; Partitioned', 'https://e.com/')).toMatchObject({ sameSite: 'lax', partitioned: true });
+  });
+
+  it('ignores SameSite=None and Partitioned without Secure (6265bis 5.7, CHIPS), even from https', () => {
+    const { jar } = clockJar();
+    expect(jar.setCookie('a=1; SameSite=None', 'https://e.com/')).toBeUndefined();
+    expect(jar.setCookie('b=1; Partitioned', 'https://e.com/')).toBeUndefined();
+    expect(jar.setCookie('c=1; SameSite=None; Secure', 'https://e.com/')?.sameSite).toBe('none');
+    expect(jar.setCookie('d=1; SameSite=None; Secure', 'http://localhost/')?.sameSite).toBe('none');
+    expect(jar.getCookieHeader('https://e.com/')).toBe('c=1');
+  });
+
+  it('keeps a host-only and a Domain cookie of the same name and path apart (6265bis 5.7 identity)', () => {
+    const { jar } = clockJar();
+    jar.setCookie('sid=host', 'https://example.com/');
+    jar.setCookie('sid=site; Domain=example.com', 'https://example.com/');
+    expect(jar.size).toBe(2);
+    expect(jar.getCookieHeader('https://example.com/')).toBe('sid=host; sid=site');
+    expect(jar.getCookieHeader('https://www.example.com/')).toBe('sid=site');
+    // Deleting the Domain cookie leaves the host-only one, and the other way round.
+    jar.setCookie('sid=; Domain=example.com; Max-Age=0', 'https://example.com/');
+    expect(jar.getCookieHeader('https://example.com/')).toBe('sid=host');
+    jar.setCookie('sid=site2; Domain=example.com', 'https://example.com/');
+    jar.setCookie('sid=; Max-Age=0', 'https://example.com/');
+    expect(jar.getCookieHeader('https://www.example.com/')).toBe('sid=site2');
+    expect(jar.getCookies('https://example.com/').map((c) => [c.value, c.hostOnly])).toEqual([['site2', false]]);
+    // A host-only HttpOnly cookie does not stop the non-HTTP API from setting the Domain one.
+    jar.setCookie('h=1; HttpOnly', 'https://example.com/');
+    expect(jar.setCookie('h=2; Domain=example.com', 'https://example.com/', { http: false })?.value).toBe('2');
   });
 });
 

@@ -32,6 +32,26 @@ describe('toJSON / fromJSON', () => {
     expect(CookieJar.fromJSON(json, { now: () => T0 + 3_600_000 }).size).toBe(3);
   });
 
+  it('leaves expired cookies out of what it saves (JSON and cookies.txt)', () => {
+    const clock = { now: T0 };
+    const jar = new CookieJar({ now: () => clock.now });
+    jar.setCookie('short=1; Max-Age=60', 'https://e.com/');
+    jar.setCookie('long=1; Max-Age=3600', 'https://e.com/');
+    clock.now += 61_000;
+    expect(jar.toJSON().cookies.map((c) => c.name)).toEqual(['long']);
+    expect(jar.toNetscape()).not.toContain('short');
+    expect(jar.toNetscape()).toContain('\tlong\t1');
+  });
+
+  it('keeps the Cookie-header order of cookies created in the same millisecond', () => {
+    const jar = new CookieJar({ now: () => T0 });
+    // Three cookies of one response, stored in two domain buckets (www.e.com and e.com).
+    for (const s of ['b=1', 'a=1; Domain=e.com', 'c=1']) jar.setCookie(s, 'https://www.e.com/');
+    expect(jar.getCookieHeader('https://www.e.com/')).toBe('b=1; a=1; c=1');
+    expect(CookieJar.fromJSON(jar.toJSON(), { now: () => T0 }).getCookieHeader('https://www.e.com/')).toBe('b=1; a=1; c=1');
+    expect(CookieJar.fromNetscape(jar.toNetscape(), { now: () => T0 }).getCookieHeader('https://www.e.com/')).toBe('b=1; a=1; c=1');
+  });
+
   it('throws typed errors for malformed and newer documents', () => {
     const good = sampleJar().toJSON();
     const code = (f: () => unknown): string | undefined => {
@@ -60,6 +80,21 @@ describe('toJSON / fromJSON', () => {
       { ...good.cookies[0]!, name: '', value: '' },
     ];
     expect(CookieJar.fromJSON({ ...good, cookies: bad }).size).toBe(0);
+  });
+
+  it('applies the storage rules that need no request to imported cookies', () => {
+    const base = { value: 'v', path: '/', expires: null, httpOnly: false, sameSite: 'default', partitioned: false, creation: T0, lastAccess: T0 } as const;
+    const cookies = [
+      { ...base, name: 'supercookie', domain: 'com', secure: false, hostOnly: false }, // Domain cookie for a public suffix
+      { ...base, name: '__Host-x', domain: 'e.com', secure: false, hostOnly: true }, // prefix without Secure
+      { ...base, name: '__Secure-y', domain: 'e.com', secure: true, hostOnly: false, path: '/' },
+      { ...base, name: 'none', domain: 'e.com', secure: false, hostOnly: true, sameSite: 'none' }, // SameSite=None without Secure
+      { ...base, name: 'big', domain: 'e.com', secure: false, hostOnly: true, value: 'x'.repeat(5000) },
+      { ...base, name: 'ok', domain: 'e.com', secure: false, hostOnly: true },
+    ];
+    const jar = CookieJar.fromJSON({ format: JAR_FORMAT, version: 1, cookies }, { now: () => T0 });
+    expect([...jar].map((c) => c.name).sort()).toEqual(['__Secure-y', 'ok']);
+    expect(jar.getCookieHeader('https://other.com/')).toBe('');
   });
 });
 
@@ -99,6 +134,15 @@ describe('Netscape cookies.txt', () => {
     expect(jar.getCookieHeader('http://sub.wget.example/')).toBe('w=1');
     expect(jar.getCookieHeader('http://empty.example/')).toBe('novalue=');
   });
+
+  it('follows the include-subdomains column, as curl does, and refuses a public suffix', () => {
+    const jar = new CookieJar({ now: () => T0 });
+    const text = ['.dotted.example\tFALSE\t/\tFALSE\t0\th\t1', '.com\tTRUE\t/\tFALSE\t0\tsuper\t1'].join('\n');
+    expect(jar.importNetscape(text)).toBe(1);
+    expect(jar.get('h', { domain: 'dotted.example' })?.hostOnly).toBe(true);
+    expect(jar.getCookieHeader('https://www.dotted.example/')).toBe('');
+    expect(jar.getCookieHeader('https://anything.com/')).toBe('');
+  });
 });
 
 describe('tough-cookie migration', () => {
@@ -124,5 +168,11 @@ describe('tough-cookie migration', () => {
     expect(() => jar.importToughCookie('nope')).toThrow(expect.objectContaining({ code: 'ERR_COOKIE_IMPORT' }));
     expect(() => jar.importToughCookie({ cookies: 5 })).toThrow(expect.objectContaining({ code: 'ERR_COOKIE_IMPORT' }));
     expect(jar.importToughCookie({ cookies: [null, 1, { key: 'a', value: 'b' }] })).toBe(0); // no domain: skipped
+  });
+
+  it('reads a cookie without hostOnly as a Domain cookie, as tough-cookie matches it', () => {
+    const jar = new CookieJar();
+    expect(jar.importToughCookie({ cookies: [{ key: 'a', value: 'b', domain: 'example.com', path: '/' }] })).toBe(1);
+    expect(jar.getCookieHeader('https://www.example.com/')).toBe('a=b');
   });
 });

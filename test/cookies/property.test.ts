@@ -19,6 +19,17 @@
 //  6. `Domain=` (empty, as the last Domain) makes a cookie host-only; `Domain=.` is ignored. Only one
 //     non-empty Domain attribute is generated.                      → jar.test.ts "makes an empty Domain host-only ..."
 //  7. Eviction limits (50 per domain, 3000 total): sequences stay far below them.
+//  8. A host-only cookie and a Domain cookie of the same name, domain and path are two cookies
+//     (6265bis 5.7 compares the host-only flag too, as browsers do); tough-cookie replaces one with
+//     the other. Cookies with a Domain attribute get names of their own here ("ad", "bd", …).
+//                                                                   → jar.test.ts "keeps a host-only and a Domain cookie ..."
+//  9. SameSite=None without Secure is ignored (6265bis 5.7); tough-cookie stores it. It is only
+//     generated together with Secure.                              → jar.test.ts "ignores SameSite=None ..."
+// 10. A Set-Cookie that expires at once deletes, and nothing of it stays (6265bis 5.7: expired cookies
+//     are evicted); tough-cookie keeps the expired cookie until a read meets it, and a later cookie
+//     of that name then inherits its creation time (and so its place in the header). The test reads
+//     tough-cookie's jar at the cookie's URL after each set, which drops it there.
+//                                                                   → jar.test.ts "deletes with Max-Age<=0 ...
 import fc from 'fast-check';
 import { CookieJar as ToughJar } from 'tough-cookie';
 import { describe, expect, it } from 'vitest';
@@ -76,9 +87,12 @@ const setOp: fc.Arbitrary<SetOp> = fc
       value: fc.stringMatching(/^[A-Za-z0-9]{0,6}$/),
       attrs: fc
         .uniqueArray(attr(host), { maxLength: 4, selector: (a) => a.split('=')[0]!.toLowerCase() })
-        .map((a) => (secure ? [...a, 'Secure'] : a)),
+        // Difference 9: SameSite=None only with Secure.
+        .map((a) => (secure ? [...a, 'Secure'] : a.filter((x) => x !== 'SameSite=None'))),
     }),
-  );
+  )
+  // Difference 8: a Domain cookie never shares its name with a host-only one.
+  .map((op) => (op.attrs.some((a) => /^domain=/i.test(a)) ? { ...op, name: `${op.name}d` } : op));
 
 const getOp: fc.Arbitrary<GetOp> = fc.record({
   kind: fc.constant('get' as const),
@@ -103,6 +117,8 @@ describe('sessio vs tough-cookie on random set/get sequences', () => {
             const header = [`${op.name}=${op.value}`, ...op.attrs].join('; ');
             ours.setCookie(header, url(op), { http: op.http });
             tough.setCookieSync(header, url(op), { http: op.http, ignoreError: true });
+            // Difference 10: a read removes the expired cookies it meets.
+            tough.getCookiesSync(url({ ...op, https: true }), { http: true, allPaths: true });
           } else {
             expect(ours.getCookieHeader(url(op), { http: op.http }), `${url(op)} http=${op.http}`).toBe(
               tough.getCookieStringSync(url(op), { http: op.http }),
