@@ -256,7 +256,9 @@ export class CookieJar {
   private importAll(inits: CookieInit[]): number {
     const now = this.clock();
     let imported = 0;
-    for (const init of inits) {
+    // Creation indices follow the order of import: earliest created first (a stable sort keeps the
+    // given order of cookies created in the same millisecond, as the jar saves them).
+    for (const init of [...inits].sort((a, b) => a.creation - b.creation)) {
       const reason = validateCookieInit(init) ?? this.importRuleViolation(init);
       if (reason !== undefined) {
         debug('skipped imported cookie for %s: %s', String(init.domain).slice(0, 255), reason);

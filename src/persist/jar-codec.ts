@@ -15,13 +15,16 @@ export function jarToJSON(jar: CookieJar): SerializedJar {
   return jar.toJSON();
 }
 
-/** The cookies of a serialized jar, keyed by name, domain and path (a cookie's identity, RFC 6265 §5.4). */
+/**
+ * The cookies of a serialized jar, keyed by name, domain, host-only flag and path (a cookie's
+ * identity, RFC 6265bis 5.7): a host-only and a Domain cookie of one name are two cookies.
+ */
 export function cookieRecords(json: unknown): CookieRecord[] {
   const list = isRecord(json) && Array.isArray(json.cookies) ? json.cookies as unknown[] : [];
   const out: CookieRecord[] = [];
   for (const raw of list) {
     if (!isRecord(raw)) continue;
-    const key = `${String(raw.name)}\u0000${String(raw.domain)}\u0000${String(raw.path)}`;
+    const key = `${String(raw.name)}\u0000${String(raw.domain)}\u0000${String(raw.path)}\u0000${raw.hostOnly === false ? 'domain' : 'host'}`;
     const { lastAccess: _ignored, ...rest } = raw;
     out.push({ key, fingerprint: JSON.stringify(rest), raw });
   }
