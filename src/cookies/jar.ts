@@ -286,7 +286,14 @@ export class CookieJar {
     if (!isAsciiDomain(init.domain)) return 'non-ASCII domain';
     if (!hostOnly && this.rejectPublicSuffixes && this.isPublicSuffix(init.domain)) return 'Domain cookie for a public suffix';
     if (Buffer.byteLength(init.name, 'utf8') + Buffer.byteLength(init.value, 'utf8') > MAX_NAME_VALUE_BYTES) return 'name and value over 4096 bytes';
-    const attributes = { name: init.name, value: init.value, secure: init.secure ?? false, sameSite: init.sameSite ?? 'default', partitioned: init.partitioned ?? false };
+    const attributes = {
+      name: init.name,
+      value: init.value,
+      secure: init.secure ?? false,
+      httpOnly: init.httpOnly ?? false,
+      sameSite: init.sameSite ?? 'default',
+      partitioned: init.partitioned ?? false,
+    };
     return attributeRuleViolation(attributes, hostOnly, init.path);
   }
 
@@ -503,27 +510,32 @@ interface RuleSubject {
   name: string;
   value: string;
   secure: boolean;
+  httpOnly: boolean;
   sameSite: SameSite;
   partitioned: boolean;
 }
 
 /**
  * Rules of 6265bis 5.7 on a cookie's own attributes: SameSite=None needs Secure (browsers, after
- * CHIPS, hold Partitioned to the same rule), and the `__Secure-` and `__Host-` name prefixes
- * (case-insensitive, also hidden in a nameless cookie's value). `path` is the Path attribute (a
- * `__Host-` cookie must say `Path=/`) or, for an imported cookie, its path.
+ * CHIPS, hold Partitioned to the same rule), and the name prefixes (case-insensitive, also hidden in
+ * a nameless cookie's value): `__Secure-` and `__Host-`, and the layered-cookies draft's `__Http-`
+ * and `__Host-Http-`, which also need HttpOnly (so only a Set-Cookie header can set them, as in
+ * Chrome). `path` is the Path attribute (a `__Host-` cookie must say `Path=/`) or, for an imported
+ * cookie, its path.
  */
 function attributeRuleViolation(c: RuleSubject, hostOnly: boolean, path: string | null | undefined): string | undefined {
   if (c.sameSite === 'none' && !c.secure) return 'SameSite=None without Secure';
   if (c.partitioned && !c.secure) return 'Partitioned without Secure';
   const subject = c.name === '' ? c.value : c.name;
-  if (c.name === '' && (startsWithCI(subject, '__secure-') || startsWithCI(subject, '__host-'))) {
-    return 'nameless cookie with a prefixed value';
-  }
-  if (startsWithCI(subject, '__secure-') && !c.secure) return '__Secure- prefix without Secure';
-  if (startsWithCI(subject, '__host-') && (!c.secure || !hostOnly || path !== '/')) {
-    return '__Host- prefix without Secure, host-only and Path=/';
-  }
+  // Every prefix starts with `__`: most names are done after one character compare.
+  if (subject.charCodeAt(0) !== 0x5f) return undefined;
+  const secure = startsWithCI(subject, '__secure-');
+  const host = startsWithCI(subject, '__host-');
+  const http = startsWithCI(subject, '__http-') || startsWithCI(subject, '__host-http-');
+  if (c.name === '' && (secure || host || http)) return 'nameless cookie with a prefixed value';
+  if (secure && !c.secure) return '__Secure- prefix without Secure';
+  if (host && (!c.secure || !hostOnly || path !== '/')) return '__Host- prefix without Secure, host-only and Path=/';
+  if (http && (!c.secure || !c.httpOnly)) return '__Http- prefix without Secure and HttpOnly';
   return undefined;
 }
 

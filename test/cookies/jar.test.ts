@@ -182,6 +182,19 @@ describe('storage model: replacement, expiry, Secure, HttpOnly, prefixes', () =>
     expect(jar.setCookie('__Secure-x=1; Secure', 'http://e.com/')).toBeUndefined();
   });
 
+  it('enforces the __Http- and __Host-Http- prefixes: Secure and HttpOnly, so only Set-Cookie sets them', () => {
+    const { jar } = clockJar();
+    const u = 'https://www.e.com/a/b';
+    expect(jar.setCookie('__Http-a=1; Secure', u)).toBeUndefined();
+    expect(jar.setCookie('__Http-a=1; HttpOnly', u)).toBeUndefined();
+    expect(jar.setCookie('__http-a=1; Secure; HttpOnly', u)).toMatchObject({ httpOnly: true, secure: true });
+    expect(jar.setCookie('__Http-b=1; Secure; HttpOnly', u, { http: false })).toBeUndefined();
+    expect(jar.setCookie('__Host-Http-c=1; Secure; HttpOnly', u)).toBeUndefined(); // no Path=/
+    expect(jar.setCookie('__Host-Http-c=1; Secure; Path=/', u)).toBeUndefined(); // no HttpOnly
+    expect(jar.setCookie('__HOST-HTTP-c=1; Secure; HttpOnly; Path=/', u)).toMatchObject({ hostOnly: true, httpOnly: true });
+    expect(jar.setCookie('=__Http-d=1; Secure; HttpOnly', u)).toBeUndefined();
+  });
+
   it('keeps SameSite and Partitioned', () => {
     const { jar } = clockJar();
     expect(jar.setCookie('a=1; SameSite=Lax; Secure; Partitioned', 'https://e.com/')).toMatchObject({ sameSite: 'lax', partitioned: true });
