@@ -55,7 +55,8 @@ async function cookieJarRows(quick: boolean): Promise<CookieJarRow[] | string> {
   const file = fileURLToPath(new URL('./cookie-jar.ts', import.meta.url));
   if (!existsSync(file)) return 'bench/cookie-jar.ts is not there yet';
   const args = [...TS_CHILD_ARGV, file, '--json', ...(quick ? ['--quick'] : [])];
-  return runJsonChild<CookieJarRow[]>(args, COOKIE_JAR_TIMEOUT_MS, 'cookie-jar case');
+  // A failure is reported in its section rather than losing the cases measured before it.
+  return runJsonChild<CookieJarRow[]>(args, COOKIE_JAR_TIMEOUT_MS, 'cookie-jar case').catch((err: unknown) => String(err instanceof Error ? err.message : err));
 }
 
 /** Installed versions of the compared packages, for the report. */

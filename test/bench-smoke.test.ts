@@ -32,7 +32,8 @@ describe('bench smoke (npm run bench -- --quick)', () => {
     for (const t of result.importTimes) expect(t.ms.median).toBeGreaterThan(0);
 
     // The cookie-jar case runs in a child process and reports its rows as JSON.
-    const jarRows = Array.isArray(result.cookieJar) ? result.cookieJar : [];
+    if (!Array.isArray(result.cookieJar)) expect.fail(`cookie-jar case: ${result.cookieJar}`);
+    const jarRows = result.cookieJar;
     expect(jarRows.map((r) => r.name)).toEqual(expect.arrayContaining(['Set-Cookie ingest, 10k cookies / 1,000 domains', 'Cookie header lookup, 10k cookies']));
     for (const r of jarRows) expect(r.sessio).toBeGreaterThan(0);
 

@@ -60,12 +60,23 @@ export function isAsciiDomain(domain: string): boolean {
 }
 
 /**
+ * `domain` lower-cased when it is ASCII. A non-ASCII one is returned as it is, for
+ * {@link isAsciiDomain} to refuse: Unicode lower-casing would turn some non-ASCII letters into ASCII
+ * ones (U+212A KELVIN SIGN into k) and so into another domain.
+ */
+export function lowerCaseAsciiDomain(domain: string): string {
+  return isAsciiDomain(domain) ? domain.toLowerCase() : domain;
+}
+
+/**
  * True when `domain` is a public suffix (e.g. `com`, `co.uk`, `github.io`), including the PSL's
  * default `*` rule, so an unlisted single label like `test` counts as one.
  */
 export function isPublicSuffix(domain: string): boolean {
   if (isIpAddress(domain)) return false;
-  return getPublicSuffix(domain, SUFFIX_OPTIONS) === domain;
+  // `co.uk.` (a fully qualified name, as in https://bank.co.uk./) is the suffix `co.uk` too.
+  const name = domain.length > 1 && domain.charCodeAt(domain.length - 1) === 0x2e ? domain.slice(0, -1) : domain;
+  return getPublicSuffix(name, SUFFIX_OPTIONS) === name;
 }
 
 /**

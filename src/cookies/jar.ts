@@ -46,8 +46,12 @@ export interface CookieJarOptions {
   rejectPublicSuffixes?: boolean;
 }
 
-/** Where to look for a cookie in {@link CookieJar.get} and {@link CookieJar.delete}. */
-export type CookieLocation = { url: string | URL } | { domain: string; path?: string };
+/**
+ * Where to look for a cookie in {@link CookieJar.get} and {@link CookieJar.delete}: the cookies a
+ * request to `url` would send, or those stored at exactly `domain` (a host-only and a Domain cookie of
+ * one name can both be there; `hostOnly` picks one).
+ */
+export type CookieLocation = { url: string | URL } | { domain: string; path?: string; hostOnly?: boolean };
 
 /** What the jar needs of a request URL, read once per distinct URL. */
 interface Target {
@@ -258,10 +262,10 @@ export class CookieJar {
     let imported = 0;
     // Creation indices follow the order of import: earliest created first (a stable sort keeps the
     // given order of cookies created in the same millisecond, as the jar saves them).
-    for (const init of [...inits].sort((a, b) => a.creation - b.creation)) {
-      const reason = validateCookieInit(init) ?? this.importRuleViolation(init);
-      if (reason !== undefined) {
-        debug('skipped imported cookie for %s: %s', String(init.domain).slice(0, 255), reason);
+    for (const given of [...inits].sort((a, b) => a.creation - b.creation)) {
+      const init = this.importable(given);
+      if (typeof init === 'string') {
+        debug('skipped imported cookie for %s: %s', String(given.domain).slice(0, 255), init);
         continue;
       }
       if (init.expires !== undefined && init.expires <= now) continue;
@@ -277,15 +281,18 @@ export class CookieJar {
   }
 
   /**
-   * The storage model's rules that do not depend on a request, for a cookie read from a file or
-   * another library: such data may be stale or hand-made, and a cookie for `.com` would otherwise go
-   * to every .com site.
+   * A cookie read from a file or another library as the jar stores it, or why it is refused: such
+   * data may be stale or hand-made, so it gets the storage model's rules that need no request. A
+   * Domain cookie for a public suffix becomes host-only, as 6265bis 5.7 makes one whose Domain is the
+   * host itself (`Domain=localhost` from http://localhost/): a cookies.txt line for `.com` then
+   * reaches a host named `com` only, not every .com site.
    */
-  private importRuleViolation(init: CookieInit): string | undefined {
-    const hostOnly = init.hostOnly ?? true;
+  private importable(init: CookieInit): CookieInit | string {
+    const invalid = validateCookieInit(init);
+    if (invalid !== undefined) return invalid;
     if (!isAsciiDomain(init.domain)) return 'non-ASCII domain';
-    if (!hostOnly && this.rejectPublicSuffixes && this.isPublicSuffix(init.domain)) return 'Domain cookie for a public suffix';
     if (Buffer.byteLength(init.name, 'utf8') + Buffer.byteLength(init.value, 'utf8') > MAX_NAME_VALUE_BYTES) return 'name and value over 4096 bytes';
+    const hostOnly = (init.hostOnly ?? true) || (this.rejectPublicSuffixes && this.isPublicSuffix(init.domain));
     const attributes = {
       name: init.name,
       value: init.value,
@@ -294,8 +301,9 @@ export class CookieJar {
       sameSite: init.sameSite ?? 'default',
       partitioned: init.partitioned ?? false,
     };
-    return attributeRuleViolation(attributes, hostOnly, init.path);
+    return attributeRuleViolation(attributes, hostOnly, init.path) ?? { ...init, hostOnly };
   }
+
 
   /**
    * Puts the cookies for `url` at the start of `scratch` in header order, marks them accessed and
@@ -336,7 +344,14 @@ export class CookieJar {
     const http = opts?.http ?? true;
     return this.store
       .domainCookies(domain)
-      .filter((c) => c.name === name && (where.path === undefined || c.path === where.path) && !c.isExpired(now) && (http || !c.httpOnly));
+      .filter(
+        (c) =>
+          c.name === name &&
+          (where.path === undefined || c.path === where.path) &&
+          (where.hostOnly === undefined || c.hostOnly === where.hostOnly) &&
+          !c.isExpired(now) &&
+          (http || !c.httpOnly),
+      );
   }
 
   /** RFC 6265bis section 5.7 storage model; returns the reason when the cookie is ignored. */

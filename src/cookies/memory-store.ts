@@ -68,7 +68,6 @@ function sameIdentity(a: Cookie, b: Cookie): boolean {
   return a.name === b.name && a.hostOnly === b.hostOnly;
 }
 
-
 function byPathThenCreation(a: Cookie, b: Cookie): number {
   return b.path.length - a.path.length || byCreation(a, b);
 }

@@ -2,6 +2,7 @@
 // domain, include-subdomains, path, secure, expiry (Unix seconds, 0 = session), name, value.
 import type { CookieInit } from './cookie.js';
 import type { StoredCookie } from './stored-cookie.js';
+import { lowerCaseAsciiDomain } from './domain.js';
 
 const HTTP_ONLY_PREFIX = '#HttpOnly_';
 
@@ -55,7 +56,7 @@ export function parseNetscape(text: string, now: number, log: (msg: string, ...a
       log('skipped cookies.txt line %d: bad flag or expiry', n + 1);
       continue;
     }
-    const domain = (rawDomain.startsWith('.') ? rawDomain.slice(1) : rawDomain).toLowerCase();
+    const domain = lowerCaseAsciiDomain(rawDomain.startsWith('.') ? rawDomain.slice(1) : rawDomain);
     out.push({
       name: f[5]!,
       value: f[6] ?? '',

@@ -1,6 +1,7 @@
 // Migration from tough-cookie: reads the object of its CookieJar#serializeSync()/toJSON().
 import type { CookieInit, SameSite } from './cookie.js';
 import { CookieJarError } from './errors.js';
+import { lowerCaseAsciiDomain } from './domain.js';
 
 function importError(message: string): CookieJarError {
   return new CookieJarError('ERR_COOKIE_IMPORT', `tough-cookie import: ${message}`);
@@ -54,7 +55,7 @@ export function parseToughCookieJson(json: unknown, now: number): CookieInit[] {
     out.push({
       name: own(r, 'key') === undefined ? '' : (own(r, 'key') as string),
       value: own(r, 'value') === undefined ? '' : (own(r, 'value') as string),
-      domain: typeof domain === 'string' ? domain.replace(/^\./, '').toLowerCase() : (domain as string),
+      domain: typeof domain === 'string' ? lowerCaseAsciiDomain(domain.replace(/^\./, '')) : (domain as string),
       path: path === undefined || path === null ? '/' : (path as string),
       expires,
       secure: own(r, 'secure') === true,

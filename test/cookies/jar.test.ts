@@ -28,6 +28,13 @@ describe('storage model: domain', () => {
     expect(jar.size).toBe(0);
   });
 
+  it('rejects a public suffix written with a trailing dot (fully qualified hosts)', () => {
+    const { jar } = clockJar();
+    expect(jar.setCookie('a=1; Domain=co.uk.', 'https://evil.co.uk./')).toBeUndefined();
+    expect(jar.setCookie('b=1; Domain=evil.co.uk.', 'https://www.evil.co.uk./')?.domain).toBe('evil.co.uk.');
+    expect(jar.getCookieHeader('https://bank.co.uk./')).toBe('');
+  });
+
   it('rejects public suffixes as Domain unless equal to the host (then host-only)', () => {
     const { jar } = clockJar();
     expect(jar.setCookie('a=1; Domain=com', 'https://example.com/')).toBeUndefined();
@@ -223,6 +230,11 @@ describe('storage model: replacement, expiry, Secure, HttpOnly, prefixes', () =>
     jar.setCookie('sid=; Max-Age=0', 'https://example.com/');
     expect(jar.getCookieHeader('https://www.example.com/')).toBe('sid=site2');
     expect(jar.getCookies('https://example.com/').map((c) => [c.value, c.hostOnly])).toEqual([['site2', false]]);
+    jar.setCookie('sid=host2', 'https://example.com/');
+    expect(jar.get('sid', { domain: 'example.com', hostOnly: true })?.value).toBe('host2');
+    expect(jar.get('sid', { domain: 'example.com', hostOnly: false })?.value).toBe('site2');
+    expect(jar.delete('sid', { domain: 'example.com', hostOnly: true })).toBe(1);
+    expect(jar.getCookieHeader('https://example.com/')).toBe('sid=site2');
     // A host-only HttpOnly cookie does not stop the non-HTTP API from setting the Domain one.
     jar.setCookie('h=1; HttpOnly', 'https://example.com/');
     expect(jar.setCookie('h=2; Domain=example.com', 'https://example.com/', { http: false })?.value).toBe('2');

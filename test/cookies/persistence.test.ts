@@ -85,7 +85,7 @@ describe('toJSON / fromJSON', () => {
   it('applies the storage rules that need no request to imported cookies', () => {
     const base = { value: 'v', path: '/', expires: null, httpOnly: false, sameSite: 'default', partitioned: false, creation: T0, lastAccess: T0 } as const;
     const cookies = [
-      { ...base, name: 'supercookie', domain: 'com', secure: false, hostOnly: false }, // Domain cookie for a public suffix
+      { ...base, name: 'supercookie', domain: 'com', secure: false, hostOnly: false }, // Domain cookie for a public suffix: host-only
       { ...base, name: '__Host-x', domain: 'e.com', secure: false, hostOnly: true }, // prefix without Secure
       { ...base, name: '__Secure-y', domain: 'e.com', secure: true, hostOnly: false, path: '/' },
       { ...base, name: 'none', domain: 'e.com', secure: false, hostOnly: true, sameSite: 'none' }, // SameSite=None without Secure
@@ -93,7 +93,8 @@ describe('toJSON / fromJSON', () => {
       { ...base, name: 'ok', domain: 'e.com', secure: false, hostOnly: true },
     ];
     const jar = CookieJar.fromJSON({ format: JAR_FORMAT, version: 1, cookies }, { now: () => T0 });
-    expect([...jar].map((c) => c.name).sort()).toEqual(['__Secure-y', 'ok']);
+    expect([...jar].map((c) => c.name).sort()).toEqual(['__Secure-y', 'ok', 'supercookie']);
+    expect(jar.get('supercookie', { domain: 'com' })?.hostOnly).toBe(true);
     expect(jar.getCookieHeader('https://other.com/')).toBe('');
   });
 });
@@ -135,10 +136,15 @@ describe('Netscape cookies.txt', () => {
     expect(jar.getCookieHeader('http://empty.example/')).toBe('novalue=');
   });
 
-  it('follows the include-subdomains column, as curl does, and refuses a public suffix', () => {
+  it('follows the include-subdomains column, as curl does; a public suffix and a non-ASCII domain do not spread', () => {
     const jar = new CookieJar({ now: () => T0 });
-    const text = ['.dotted.example\tFALSE\t/\tFALSE\t0\th\t1', '.com\tTRUE\t/\tFALSE\t0\tsuper\t1'].join('\n');
-    expect(jar.importNetscape(text)).toBe(1);
+    const text = [
+      '.dotted.example\tFALSE\t/\tFALSE\t0\th\t1',
+      '.com\tTRUE\t/\tFALSE\t0\tsuper\t1', // kept host-only: reaches a host named "com" only
+      '\u212Aexample.com\tTRUE\t/\tFALSE\t0\tkelvin\t1', // KELVIN SIGN: not kexample.com
+    ].join('\n');
+    expect(jar.importNetscape(text)).toBe(2);
+    expect(jar.getCookieHeader('https://kexample.com/')).toBe('');
     expect(jar.get('h', { domain: 'dotted.example' })?.hostOnly).toBe(true);
     expect(jar.getCookieHeader('https://www.dotted.example/')).toBe('');
     expect(jar.getCookieHeader('https://anything.com/')).toBe('');
@@ -174,5 +180,14 @@ describe('tough-cookie migration', () => {
     const jar = new CookieJar();
     expect(jar.importToughCookie({ cookies: [{ key: 'a', value: 'b', domain: 'example.com', path: '/' }] })).toBe(1);
     expect(jar.getCookieHeader('https://www.example.com/')).toBe('a=b');
+  });
+
+  it('keeps a localhost Domain cookie (host-only, as the jar stores one) and refuses a non-ASCII domain', () => {
+    const tough = new ToughJar();
+    tough.setCookieSync('a=1; Domain=localhost', 'http://localhost/');
+    const jar = new CookieJar();
+    expect(jar.importToughCookie(tough.serializeSync())).toBe(1);
+    expect(jar.getCookieHeader('http://localhost/')).toBe('a=1');
+    expect(jar.importToughCookie({ cookies: [{ key: 'k', value: '1', domain: '\u212Aexample.com', path: '/', hostOnly: false }] })).toBe(0);
   });
 });
