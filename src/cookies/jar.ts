@@ -98,7 +98,9 @@ export class CookieJar {
     this.maxTotal = positiveLimit(options.maxTotal, 3000);
     this.clock = options.now ?? Date.now;
     this.rejectPublicSuffixes = options.rejectPublicSuffixes ?? true;
-    for (const c of this.store.all()) this.nextIndex = Math.max(this.nextIndex, c.creationIndex + 1);
+    if (this.store.nextCreationIndex === undefined) {
+      for (const c of this.store.all()) this.nextIndex = Math.max(this.nextIndex, c.creationIndex + 1);
+    }
   }
 
   /**
@@ -271,7 +273,7 @@ export class CookieJar {
       if (init.expires !== undefined && init.expires <= now) continue;
       const cookie = StoredCookie.fromInit(
         { ...init, expires: init.expires === undefined ? undefined : Math.min(init.expires, now + MAX_COOKIE_LIFETIME_MS) },
-        this.nextIndex++,
+        this.takeCreationIndex(),
       );
       this.store.put(cookie);
       this.enforceLimits(cookie, now);
@@ -400,7 +402,7 @@ export class CookieJar {
       expires,
       cookieFlags(p.secure, p.httpOnly, hostOnly, p.partitioned, p.sameSite),
       old ? old.creation : now,
-      old ? old.creationIndex : this.nextIndex++,
+      old ? old.creationIndex : this.takeCreationIndex(),
     );
     // A new cookie's last access is its creation (StoredCookie stores nothing for it); a replacing
     // one keeps the old creation time.
@@ -412,6 +414,11 @@ export class CookieJar {
     this.store.put(cookie);
     this.enforceLimits(cookie, now);
     return cookie;
+  }
+
+  /** The store's shared counter when it has one (jars sharing a store), else this jar's own. */
+  private takeCreationIndex(): number {
+    return this.store.nextCreationIndex?.() ?? this.nextIndex++;
   }
 
   /** Public suffix check, memoized: a site sets many cookies with the same Domain attribute. */

@@ -119,6 +119,8 @@ export class MemoryCookieStore implements CookieStore {
   private version = 0;
   private secureNames = new Map<string, number>();
   private count = 0;
+  /** The next creation index to hand out; see {@link nextCreationIndex}. */
+  private creationCounter = 1;
   /**
    * Memo entries whose {@link HostCandidates.sent} times are not yet written to their cookies'
    * `lastAccess`. A Cookie-header lookup records one time per matching path group instead of
@@ -481,6 +483,10 @@ export class MemoryCookieStore implements CookieStore {
     this.version++;
     this.secureNames.clear();
     this.count = 0;
+  }
+
+  nextCreationIndex(): number {
+    return this.creationCounter++;
   }
 
   hasSecureNamed(name: string): boolean {

@@ -53,4 +53,10 @@ export interface CookieStore {
   cookieHeader?(host: string, path: string, now: number, secure: boolean, http: boolean): string | undefined;
   /** Records an access time on cookies returned by {@link CookieStore.match}. */
   touch(cookies: readonly StoredCookie[], count: number, now: number): void;
+  /**
+   * Optional: the next creation index (the tie-break of cookies created in the same millisecond),
+   * handed out to every jar using this store, so that the cookies of two jars have one order.
+   * Without it each jar counts on its own, from the largest index stored when it was created.
+   */
+  nextCreationIndex?(): number;
 }

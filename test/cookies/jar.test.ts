@@ -394,6 +394,16 @@ describe('store interface', () => {
     expect(store.size).toBe(2);
   });
 
+  it('orders the cookies of two jars on one store by creation, within one millisecond too', () => {
+    const store = new MemoryCookieStore();
+    const [a, b] = [new CookieJar({ store, now: () => T0 }), new CookieJar({ store, now: () => T0 })];
+    a.setCookie('x=1', 'https://e.com/');
+    b.setCookie('y=1', 'https://e.com/');
+    a.setCookie('z=1', 'https://e.com/');
+    expect(a.getCookieHeader('https://e.com/')).toBe('x=1; y=1; z=1');
+    expect(b.getCookies('https://e.com/').map((c) => c.creationIndex)).toEqual([1, 2, 3]);
+  });
+
   it('rejects nonsensical limits with a typed error', () => {
     expect(() => new CookieJar({ maxTotal: 0 })).toThrow(expect.objectContaining({ code: 'ERR_COOKIE_OPTIONS' }));
     expect(() => new CookieJar({ maxPerDomain: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_COOKIE_OPTIONS' }));
