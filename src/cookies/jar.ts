@@ -5,7 +5,7 @@ import { CookieJarError } from './errors.js';
 import { EvictionHeap, selectEvictions } from './evict.js';
 import { MemoryCookieStore } from './memory-store.js';
 import { parseNetscape, toNetscape } from './netscape.js';
-import { emptyParsedSetCookie, MAX_NAME_VALUE_BYTES, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
+import { emptyParsedSetCookie, exceedsNameValueLimit, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
 import { defaultPath, pathMatch } from './path.js';
 import { fromSerialized, toSerialized, type SerializedJar } from './serialize.js';
 import type { CookieStore } from './store.js';
@@ -293,7 +293,7 @@ export class CookieJar {
     const invalid = validateCookieInit(init);
     if (invalid !== undefined) return invalid;
     if (!isAsciiDomain(init.domain)) return 'non-ASCII domain';
-    if (Buffer.byteLength(init.name, 'utf8') + Buffer.byteLength(init.value, 'utf8') > MAX_NAME_VALUE_BYTES) return 'name and value over 4096 bytes';
+    if (exceedsNameValueLimit(init.name, init.value)) return 'name and value over 4096 bytes';
     const hostOnly = (init.hostOnly ?? true) || (this.rejectPublicSuffixes && this.isPublicSuffix(init.domain));
     const attributes = {
       name: init.name,
@@ -305,7 +305,6 @@ export class CookieJar {
     };
     return attributeRuleViolation(attributes, hostOnly, init.path) ?? { ...init, hostOnly };
   }
-
 
   /**
    * Puts the cookies for `url` at the start of `scratch` in header order, marks them accessed and

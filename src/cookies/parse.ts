@@ -66,6 +66,11 @@ function exceedsBytes(s: string, limit: number): boolean {
   return Buffer.byteLength(s, 'utf8') > limit;
 }
 
+/** Whether name and value together are over 4096 octets of UTF-8 (counted only when they may be). */
+export function exceedsNameValueLimit(name: string, value: string): boolean {
+  return (name.length + value.length) * 3 > MAX_NAME_VALUE_BYTES && Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8') > MAX_NAME_VALUE_BYTES;
+}
+
 /** Max-Age digits of input[start, end), with an optional leading `-`; undefined when not a number. */
 function parseMaxAge(input: string, start: number, end: number): number | undefined {
   let i = start;
@@ -151,10 +156,7 @@ export function parseSetCookieInto(input: string, out: ParsedSetCookie): string 
     value = trimWsp(input, eq + 1, semi);
   }
   if (name === '' && value === '') return 'empty name and value';
-  if ((name.length + value.length) * 3 > MAX_NAME_VALUE_BYTES &&
-      Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8') > MAX_NAME_VALUE_BYTES) {
-    return 'name and value over 4096 bytes';
-  }
+  if (exceedsNameValueLimit(name, value)) return 'name and value over 4096 bytes';
   out.name = name;
   out.value = value;
   out.expires = undefined;
