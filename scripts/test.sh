@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(openssl curl tmux tinyproxy squid libspring-web-servlet-java libtomcat9-java libjackson2-databind-java)
+debian_packages=(openssl curl tmux tinyproxy squid libspring-web-servlet-java libtomcat9-java libjackson2-databind-java redis-server nginx httpie python3-httpbin gunicorn)
 command -v javac >/dev/null 2>&1 || debian_packages+=(openjdk-17-jdk-headless)
 
 missing=()
