@@ -2,25 +2,25 @@
  * sessio: a persistent HTTP session for Node.js, like Python's requests.Session, on undici.
  * @packageDocumentation
  */
-export { Session, type SessionInit } from './session.js';
-export type { RequestOptions, SessionOptions, TimeoutOptions, TLSOptions, PoolOptions, BodyInit } from './config.js';
-export { Response, type Hop } from './response.js';
-export { PreparedRequest, SentRequest } from './request.js';
-export { Headers, type HeadersInit } from './headers.js';
-export type { MultipartInit, MultipartFile, MultipartValue } from './multipart.js';
-export type { ParamsInit } from './url.js';
+export { Session, type SessionInit } from './session/session.js';
+export type { RequestOptions, SessionOptions, TimeoutOptions, TLSOptions, PoolOptions, BodyInit } from './session/config.js';
+export { Response, type Hop } from './core/response.js';
+export { PreparedRequest, SentRequest } from './core/request.js';
+export { Headers, type HeadersInit } from './core/headers.js';
+export type { MultipartInit, MultipartFile, MultipartValue } from './core/multipart.js';
+export type { ParamsInit } from './core/url.js';
 export { basicAuth, type AuthScheme, type AuthInit, type BasicCredentials } from './stages/auth.js';
 export { digestAuth, bearerAuth, customAuth, decodeJwtPayload, jwtExpiry, type DigestOptions, type TokenSource, type RequestSigner } from './auth/index.js';
-export { CSRF_PROFILES, type CsrfInit, type CsrfProfile, type CsrfProfileName, type CsrfCookieSource } from './csrf/index.js';
-export { formLoginSucceeded } from './login/form.js';
-export { formLogin, jwtLogin, clientCredentials, passwordGrant, refreshTokenGrant, tokenLogin, type FormLoginOptions, type JwtLoginOptions, type OAuth2ClientOptions, type PasswordGrantOptions, type RefreshTokenGrantOptions, type TokenSet, type TokenGrant, type LoginStrategy, type LoginContext, type ReloginOptions } from './login/index.js';
-export type { Stage, Send } from './pipeline.js';
-export { retry, type Hooks, type RetryRequest, type BeforeRequestHook, type AfterResponseHook, type BeforeRedirectHook, type BeforeRetryHook, type OnErrorHook } from './hooks.js';
-export { CHANNEL_NAMES, type LoggerLike } from './log/index.js';
-export type { CurlOptions } from './curl.js';
-export type { Har, HarEntry, HarOptions, HarExportOptions } from './har.js';
+export { CSRF_PROFILES, type CsrfInit, type CsrfProfile, type CsrfProfileName, type CsrfCookieSource } from './features/csrf/index.js';
+export { formLoginSucceeded } from './features/login/form.js';
+export { formLogin, jwtLogin, clientCredentials, passwordGrant, refreshTokenGrant, tokenLogin, type FormLoginOptions, type JwtLoginOptions, type OAuth2ClientOptions, type PasswordGrantOptions, type RefreshTokenGrantOptions, type TokenSet, type TokenGrant, type LoginStrategy, type LoginContext, type ReloginOptions } from './features/login/index.js';
+export type { Stage, Send } from './core/pipeline.js';
+export { retry, type Hooks, type RetryRequest, type BeforeRequestHook, type AfterResponseHook, type BeforeRedirectHook, type BeforeRetryHook, type OnErrorHook } from './stages/hook-set.js';
+export { CHANNEL_NAMES, type LoggerLike } from './core/log/index.js';
+export type { CurlOptions } from './core/curl.js';
+export type { Har, HarEntry, HarOptions, HarExportOptions } from './observe/har.js';
 export type { OriginStats } from './transport/agents.js';
-export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './retry/policy.js';
+export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './stages/retry-policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
 export { CookieJar } from './cookies/index.js';
@@ -44,6 +44,6 @@ export {
   AuthenticationError,
   SessionFileError,
   type TimeoutPhase,
-} from './errors.js';
+} from './core/errors.js';
 export { type SaveOptions, type AutosaveOptions, type SessionDocument } from './persist/index.js';
-export { VERSION } from './version.js';
+export { VERSION } from './core/version.js';

@@ -1,6 +1,6 @@
 import type { AuthScheme } from '../stages/auth.js';
-import type { PreparedRequest } from '../request.js';
-import { checkHeader } from '../headers.js';
+import type { PreparedRequest } from '../core/request.js';
+import { checkHeader } from '../core/headers.js';
 
 /** A token, or a function that returns the current one (called for every hop, so it may rotate). */
 export type TokenSource = string | (() => string | Promise<string>);

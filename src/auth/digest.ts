@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthScheme } from '../stages/auth.js';
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
 import { parseChallenges, type Challenge } from './challenge.js';
 
 /** Options of {@link digestAuth}. */

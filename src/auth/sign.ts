@@ -1,5 +1,5 @@
 import type { AuthScheme } from '../stages/auth.js';
-import type { PreparedRequest } from '../request.js';
+import type { PreparedRequest } from '../core/request.js';
 
 /** Signs one outgoing hop: set headers (a signature, an API key, a date) on `req`. */
 export type RequestSigner = (req: PreparedRequest) => void | Promise<void>;

@@ -1,4 +1,4 @@
-import { CSRF_PROFILES } from '../csrf/profiles.js';
+import { CSRF_PROFILES } from '../features/csrf/profiles.js';
 import type { LoginRecord } from '../persist/schema.js';
 import { setSessionLogin } from '../persist/state.js';
 import type { Command } from './args.js';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { TLSOptions } from '../config.js';
-import { formLogin } from '../login/index.js';
+import type { TLSOptions } from '../session/config.js';
+import { formLogin } from '../features/login/index.js';
 import { readSessionFile, saveSession, sessionFromDocument } from '../persist/file.js';
 import type { LoginRecord } from '../persist/schema.js';
 import { getSessionLogin } from '../persist/state.js';
-import { Session, type SessionInit } from '../session.js';
+import { Session, type SessionInit } from '../session/session.js';
 import type { Values } from './args.js';
 import { UsageError } from './items.js';
 import { PASSWORD_ENV } from './password.js';

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import type { RequestOptions } from '../config.js';
+import type { RequestOptions } from '../session/config.js';
 import { writeFileAtomic } from '../persist/atomic.js';
 import { bindHeader, isOriginBoundHeader } from '../persist/origin-headers.js';
-import { resolveUrl } from '../url.js';
-import type { Response } from '../response.js';
+import { resolveUrl } from '../core/url.js';
+import type { Response } from '../core/response.js';
 import type { Command } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';

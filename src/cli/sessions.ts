@@ -5,7 +5,7 @@ import { DIR_MODE } from '../persist/atomic.js';
 import { readSessionFile } from '../persist/file.js';
 import type { SessionDocument } from '../persist/schema.js';
 import { cookieRecords } from '../persist/jar-codec.js';
-import { redactHeaders, REDACTED } from '../redact.js';
+import { redactHeaders, REDACTED } from '../core/redact.js';
 import { UsageError } from './items.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;

@@ -1,4 +1,4 @@
-import { SessioError } from '../errors.js';
+import { SessioError } from '../core/errors.js';
 
 /** Machine-readable codes of {@link CookieJarError}. */
 export type CookieJarErrorCode =

@@ -1,5 +1,5 @@
-import type { Stage } from '../pipeline.js';
-import type { Session } from '../session.js';
+import type { Stage } from '../core/pipeline.js';
+import type { Session } from '../session/session.js';
 import { saveSession, snapshot } from './file.js';
 
 /** The `autosave` session option in full. */

@@ -2,8 +2,8 @@
 // server gave, so a loaded session sends its first unsafe request with the right token and only to the
 // origin that issued it. The JSON-safe part of the `csrf` option is saved too: a session loaded without
 // `csrf` gets the profile back (a custom profile's functions, such as `isFailure`, must be given again).
-import { toCsrfProfile, type CsrfInit } from '../csrf/profiles.js';
-import { csrfTokensOf } from '../csrf/tokens.js';
+import { toCsrfProfile, type CsrfInit } from '../features/csrf/profiles.js';
+import { csrfTokensOf } from '../features/csrf/tokens.js';
 import { registerSessionState } from './state.js';
 
 function savedProfile(value: unknown): CsrfInit | undefined {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CookieJar } from '../cookies/index.js';
-import { ACCEPT_ENCODING } from '../decode.js';
-import { SessionFileError } from '../errors.js';
-import { applyHeaders, type RequestHeaders } from '../headers.js';
-import type { Session, SessionInit } from '../session.js';
+import { ACCEPT_ENCODING } from '../core/decode.js';
+import { SessionFileError } from '../core/errors.js';
+import { applyHeaders, type RequestHeaders } from '../core/headers.js';
+import type { Session, SessionInit } from '../session/session.js';
 import { writeFileAtomic } from './atomic.js';
 import { autosaveOptions } from './autosave.js';
 import { cookieRecords, jarFromJSON, jarToJSON, withCookies } from './jar-codec.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SessionFileError } from '../errors.js';
+import { SessionFileError } from '../core/errors.js';
 import { FILE_MODE } from './atomic.js';
 
 /** Options of {@link withFileLock}. */

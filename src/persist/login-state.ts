@@ -1,8 +1,8 @@
 // Login state in session files: the token login's tokens (in `tokens`, bound to the endpoint and
 // origins that issued them) and, only on opt-in, the login's secrets (in `state.credentials`).
-import { loginCoordinatorOf } from '../login/coordinator.js';
-import type { LoginCredentials } from '../login/types.js';
-import type { Session } from '../session.js';
+import { loginCoordinatorOf } from '../features/login/coordinator.js';
+import type { LoginCredentials } from '../features/login/types.js';
+import type { Session } from '../session/session.js';
 import type { TokenRecord } from './schema.js';
 import { getSessionTokens, registerSessionState } from './state.js';
 

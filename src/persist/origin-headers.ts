@@ -2,9 +2,9 @@
 // remembers are bound to the origin they were given for: they are added only to requests whose URL
 // has that origin, and are never session-wide. A session file cannot make sessio send a saved secret
 // to another host, whatever URL the caller uses the loaded session with.
-import { checkHeader, type RequestHeaders } from '../headers.js';
-import { isSecretHeader, isSensitive } from '../redact.js';
-import type { Session } from '../session.js';
+import { checkHeader, type RequestHeaders } from '../core/headers.js';
+import { isSecretHeader, isSensitive } from '../core/redact.js';
+import type { Session } from '../session/session.js';
 import { registerSessionState } from './state.js';
 
 type Bound = Map<string, RequestHeaders>;

@@ -1,6 +1,6 @@
 // The versioned JSON document of a saved session. Parsing builds fresh objects field by field, so a
 // hostile file cannot reach a prototype through keys like `__proto__`.
-import { SessionFileError } from '../errors.js';
+import { SessionFileError } from '../core/errors.js';
 
 /** Identifies sessio's saved-session files. */
 export const SESSION_FORMAT = 'sessio-session';

@@ -1,4 +1,4 @@
-import type { Session, SessionInit } from '../session.js';
+import type { Session, SessionInit } from '../session/session.js';
 import type { LoginRecord, TokenRecord } from './schema.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
-import type { Stage } from '../pipeline.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
+import type { Stage } from '../core/pipeline.js';
 
 /** Username and password: HTTP Basic. */
 export interface BasicCredentials {

@@ -1,4 +1,4 @@
-import type { Stage } from '../pipeline.js';
+import type { Stage } from '../core/pipeline.js';
 
 /** The part of a cookie jar the session uses (the `CookieJar` class implements it). */
 export interface CookieJarLike {

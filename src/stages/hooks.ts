@@ -1,11 +1,11 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import type { EncodedBody } from '../body.js';
-import type { RequestHeaders } from '../headers.js';
-import { announceRetry, hooksOf, isRetryRequest, runAfterResponse, runBeforeRedirect, runBeforeRequest, runOnError } from '../hooks.js';
-import { log } from '../log/index.js';
-import type { Stage } from '../pipeline.js';
-import { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
+import type { EncodedBody } from '../core/body.js';
+import type { RequestHeaders } from '../core/headers.js';
+import { announceRetry, hooksOf, isRetryRequest, runAfterResponse, runBeforeRedirect, runBeforeRequest, runOnError } from './hook-set.js';
+import { log } from '../core/log/index.js';
+import type { Stage } from '../core/pipeline.js';
+import { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
 import type { BeforeRedirect } from './redirects.js';
 
 /** The request as the user made it, to start each hook retry from. */

@@ -1,10 +1,10 @@
-import { SessioError } from '../errors.js';
-import type { Stage } from '../pipeline.js';
-import type { Response } from '../response.js';
-import { serverDelay } from '../retry/after.js';
-import { OriginQueue, type OriginLimits, type QueueStats } from '../retry/origin-queue.js';
+import { SessioError } from '../core/errors.js';
+import type { Stage } from '../core/pipeline.js';
+import type { Response } from '../core/response.js';
+import { serverDelay } from './retry-after.js';
+import { OriginQueue, type OriginLimits, type QueueStats } from './origin-queue.js';
 
-export type { OriginLimits, QueueStats } from '../retry/origin-queue.js';
+export type { OriginLimits, QueueStats } from './origin-queue.js';
 
 /**
  * The `rateLimit` option: per origin, at most `requests` per `interval` (a token bucket, so bursts up to

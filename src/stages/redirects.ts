@@ -1,8 +1,8 @@
-import { RedirectError, TooManyRedirectsError } from '../errors.js';
-import { isSecretHeader, isSensitive, redactUrl } from '../redact.js';
-import type { PreparedRequest } from '../request.js';
-import type { Hop, Response } from '../response.js';
-import type { Stage } from '../pipeline.js';
+import { RedirectError, TooManyRedirectsError } from '../core/errors.js';
+import { isSecretHeader, isSensitive, redactUrl } from '../core/redact.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Hop, Response } from '../core/response.js';
+import type { Stage } from '../core/pipeline.js';
 import { sameAuthOrigin } from './auth.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -1,11 +1,11 @@
-import { AbortError, SessioError, TimeoutError } from '../errors.js';
-import { announceRetry } from '../hooks.js';
-import type { Stage } from '../pipeline.js';
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
-import { serverDelay } from '../retry/after.js';
-import { errorCodesOf, type RetryContext, type RetryPolicy } from '../retry/policy.js';
-import { sleep } from '../retry/sleep.js';
+import { AbortError, SessioError, TimeoutError } from '../core/errors.js';
+import { announceRetry } from './hook-set.js';
+import type { Stage } from '../core/pipeline.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
+import { serverDelay } from './retry-after.js';
+import { errorCodesOf, type RetryContext, type RetryPolicy } from './retry-policy.js';
+import { sleep } from '../core/sleep.js';
 
 /** Key in `req.context` of the time (performance.now()) at which the request's total timeout fires. */
 const DEADLINE = 'retryDeadline';

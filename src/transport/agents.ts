@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
-import type { PoolOptions, TLSOptions } from '../config.js';
-import { RequestError } from '../errors.js';
+import type { PoolOptions, TLSOptions } from '../session/config.js';
+import { RequestError } from '../core/errors.js';
 
 /** Per-origin counters: sockets opened and requests sent, so connection reuse is visible. */
 export interface OriginStats {

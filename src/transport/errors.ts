@@ -1,8 +1,8 @@
-import { DecodedTooLarge, DecodeFailure } from '../decode.js';
+import { DecodedTooLarge, DecodeFailure } from '../core/decode.js';
 import {
   AbortError, BodyTooLargeError, ConnectError, DecodeError, NetworkError, RequestError, SessioError, SessionClosedError, TLSError, TimeoutError,
-} from '../errors.js';
-import type { PreparedRequest } from '../request.js';
+} from '../core/errors.js';
+import type { PreparedRequest } from '../core/request.js';
 import { proxyErrorOf } from './proxy.js';
 
 const CONNECT_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAI_NONAME', 'ETIMEDOUT']);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { DecodedTooLarge } from '../decode.js';
+import { DecodedTooLarge } from '../core/decode.js';
 
 /** The head of a response as undici parsed it. */
 export interface ResponseHead {

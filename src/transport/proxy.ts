@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { Client, Pool, ProxyAgent, type Dispatcher } from 'undici';
-import type { PoolOptions, TLSOptions } from '../config.js';
-import { ProxyError, safeUrl } from '../errors.js';
-import { checkHeader } from '../headers.js';
-import type { PreparedRequest } from '../request.js';
+import type { PoolOptions, TLSOptions } from '../session/config.js';
+import { ProxyError, safeUrl } from '../core/errors.js';
+import { checkHeader } from '../core/headers.js';
+import type { PreparedRequest } from '../core/request.js';
 import { closeAll, poolOptions } from './agents.js';
 
 /**

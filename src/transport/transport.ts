@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
-import type { PoolOptions, TLSOptions } from '../config.js';
-import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../decode.js';
-import { Headers } from '../headers.js';
-import type { PreparedRequest } from '../request.js';
-import { Response } from '../response.js';
+import type { PoolOptions, TLSOptions } from '../session/config.js';
+import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../core/decode.js';
+import { Headers } from '../core/headers.js';
+import type { PreparedRequest } from '../core/request.js';
+import { Response } from '../core/response.js';
 import { Agents, type OriginStats } from './agents.js';
 import { ResponseHandler, type RawResponse } from './handler.js';
 import { STALE_SOCKET_CODES, toSessioError } from './errors.js';

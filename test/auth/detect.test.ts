@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session, formLogin } from '../../src/index.js';
-import { hasPasswordInput } from '../../src/login/detect.js';
+import { hasPasswordInput } from '../../src/features/login/detect.js';
 import { startHttpServer, type TestServer } from '../helpers/tls.js';
 
 describe('hasPasswordInput', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, formLogin } from '../../src/index.js';
-import { findLoginForm, findPageMessage } from '../../src/login/page.js';
+import { findLoginForm, findPageMessage } from '../../src/features/login/page.js';
 import { closeAfterEach } from './fixtures/cleanup.js';
 import { startLoginApp, type LoginApp } from './fixtures/login-app.js';
 

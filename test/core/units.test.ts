@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/index.js';
 import { sameAuthOrigin } from '../../src/stages/auth.js';
-import { mergeParams, resolveUrl } from '../../src/url.js';
+import { mergeParams, resolveUrl } from '../../src/core/url.js';
 import { startHttpServer, type TestServer } from '../helpers/tls.js';
 
 describe('sameAuthOrigin (requests should_strip_auth)', () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session, type RequestOptions } from '../../src/index.js';
-import { shellQuote } from '../../src/curl.js';
+import { shellQuote } from '../../src/core/curl.js';
 import { selfSignedCertificate, startHttpServer, startHttpsServer, type TestServer } from '../helpers/tls.js';
 
 const run = promisify(execFile);

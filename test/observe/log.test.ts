@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { retry, Session, type LoggerLike } from '../../src/index.js';
-import { createLog, log, parseDebug, sessioEnabled } from '../../src/log/index.js';
+import { createLog, log, parseDebug, sessioEnabled } from '../../src/core/log/index.js';
 import { startHttpServer, type TestServer } from '../helpers/tls.js';
 
 const SECRETS = {

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyError, RedirectError, Session, type LoggerLike } from '../../src/index.js';
-import { REDACT_SCAN_LIMIT } from '../../src/redact.js';
+import { REDACT_SCAN_LIMIT } from '../../src/core/redact.js';
 import { startHttpServer, type TestServer } from '../helpers/tls.js';
 
 const FORM_PW = 'form-S3CRET-1';

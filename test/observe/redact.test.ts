@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isSecretField, isSecretQuery, REDACT_SCAN_LIMIT, REDACTED, redactBody, redactForm, redactHeaders, redactSetCookie, redactText, redactUrl, redactUrlText,
-} from '../../src/redact.js';
+} from '../../src/core/redact.js';
 
 describe('redaction helpers', () => {
   it('JSON members with secret names, whole or cut off at an excerpt boundary', () => {

@@ -1,8 +1,8 @@
 /** Retry-After and rate-limit reset parsing, backoff bounds and option merging (pure functions). */
 import { describe, expect, it } from 'vitest';
 import { Headers, RequestError } from '../../src/index.js';
-import { parseRateLimitReset, parseRetryAfter, serverDelay } from '../../src/retry/after.js';
-import { fullJitter, resolveRetry } from '../../src/retry/policy.js';
+import { parseRateLimitReset, parseRetryAfter, serverDelay } from '../../src/stages/retry-after.js';
+import { fullJitter, resolveRetry } from '../../src/stages/retry-policy.js';
 
 const NOW = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { RequestOptions } from './config.js';
+import type { RequestOptions } from '../session/config.js';
 import { RequestError } from './errors.js';
 import { encodeMultipart } from './multipart.js';
 

@@ -1,9 +1,9 @@
-import type { RequestHeaders } from './headers.js';
-import { utf8Text } from './log/body.js';
-import { isSecretField, isSecretQuery, REDACTED, redactBody, REDACT_SCAN_LIMIT, redactHeaders, redactText, redactUrl } from './redact.js';
-import type { Response } from './response.js';
-import type { SentRequest } from './request.js';
-import { VERSION } from './version.js';
+import type { RequestHeaders } from '../core/headers.js';
+import { utf8Text } from '../core/log/body.js';
+import { isSecretField, isSecretQuery, REDACTED, redactBody, REDACT_SCAN_LIMIT, redactHeaders, redactText, redactUrl } from '../core/redact.js';
+import type { Response } from '../core/response.js';
+import type { SentRequest } from '../core/request.js';
+import { VERSION } from '../core/version.js';
 
 /** Limits of HAR recording: memory stays bounded however long the session runs. */
 export interface HarOptions {

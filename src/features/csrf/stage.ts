@@ -1,7 +1,7 @@
-import type { CsrfTokens } from '../csrf/tokens.js';
-import { log } from '../log/index.js';
-import type { Stage } from '../pipeline.js';
-import type { PreparedRequest } from '../request.js';
+import type { CsrfTokens } from './tokens.js';
+import { log } from '../../core/log/index.js';
+import type { Stage } from '../../core/pipeline.js';
+import type { PreparedRequest } from '../../core/request.js';
 
 /** Methods that never carry a CSRF token (RFC 9110 safe methods). */
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);

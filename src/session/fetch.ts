@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { BodyInit, RequestOptions } from './config.js';
-import type { Response } from './response.js';
+import type { Response } from '../core/response.js';
 import type { Session } from './session.js';
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);

@@ -1,7 +1,7 @@
-import type { HarRecorder } from '../har.js';
-import type { Stage } from '../pipeline.js';
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
+import type { HarRecorder } from './har.js';
+import type { Stage } from '../core/pipeline.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
 
 /**
  * Records each hop for HAR export while the recorder is on: the innermost stage, so the entry shows

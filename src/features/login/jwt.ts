@@ -1,5 +1,5 @@
-import type { RequestHeaders } from '../headers.js';
-import { AuthenticationError } from '../errors.js';
+import type { RequestHeaders } from '../../core/headers.js';
+import { AuthenticationError } from '../../core/errors.js';
 import { defaultOrigins } from './origins.js';
 import { checkTokenOrigin, credentialRequest } from './requests.js';
 import { expiryOf, readTokenResponse, tokenLogin, type TokenSet } from './token.js';

@@ -1,12 +1,12 @@
-import type { EncodedBody } from '../body.js';
-import type { RequestHeaders } from '../headers.js';
-import type { LoginCoordinator } from '../login/coordinator.js';
-import { looksLoggedOut } from '../login/detect.js';
-import { currentScope } from '../login/scope.js';
-import type { Stage } from '../pipeline.js';
-import type { PreparedRequest } from '../request.js';
-import { Headers } from '../headers.js';
-import { Response } from '../response.js';
+import type { EncodedBody } from '../../core/body.js';
+import type { RequestHeaders } from '../../core/headers.js';
+import type { LoginCoordinator } from './coordinator.js';
+import { looksLoggedOut } from './detect.js';
+import { currentScope } from './scope.js';
+import type { Stage } from '../../core/pipeline.js';
+import type { PreparedRequest } from '../../core/request.js';
+import { Headers } from '../../core/headers.js';
+import { Response } from '../../core/response.js';
 
 /** Methods replayed after a re-login without asking: safe or idempotent (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);

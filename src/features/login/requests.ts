@@ -1,7 +1,7 @@
-import { DEFAULT_MAX_REDIRECTS, type RequestOptions } from '../config.js';
-import { AuthenticationError } from '../errors.js';
-import type { Response } from '../response.js';
-import type { Session } from '../session.js';
+import { DEFAULT_MAX_REDIRECTS, type RequestOptions } from '../../session/config.js';
+import { AuthenticationError } from '../../core/errors.js';
+import type { Response } from '../../core/response.js';
+import type { Session } from '../../session/session.js';
 
 /**
  * Options every request sessio makes for itself (login pages, token endpoints, CSRF fetches) pins:

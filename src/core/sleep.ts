@@ -1,4 +1,4 @@
-import { AbortError, SessioError } from '../errors.js';
+import { AbortError, SessioError } from './errors.js';
 
 /** Node fires longer timers at once (with a warning): cap waits at about 24.8 days instead. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

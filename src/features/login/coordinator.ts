@@ -1,8 +1,8 @@
 import type { CsrfTokens } from '../csrf/tokens.js';
-import type { Session } from '../session.js';
-import { SessioError } from '../errors.js';
-import { log } from '../log/index.js';
-import { resolveUrl } from '../url.js';
+import type { Session } from '../../session/session.js';
+import { SessioError } from '../../core/errors.js';
+import { log } from '../../core/log/index.js';
+import { resolveUrl } from '../../core/url.js';
 import { withScope } from './scope.js';
 import type { TokenSet } from './token.js';
 import type { LoginContext, LoginStrategy } from './types.js';

@@ -1,9 +1,9 @@
-import { jwtExpiry } from '../auth/jwt.js';
-import { AuthenticationError } from '../errors.js';
-import { checkHeader } from '../headers.js';
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
-import { AUTH, type AuthScheme } from '../stages/auth.js';
+import { jwtExpiry } from '../../auth/jwt.js';
+import { AuthenticationError } from '../../core/errors.js';
+import { checkHeader } from '../../core/headers.js';
+import type { PreparedRequest } from '../../core/request.js';
+import type { Response } from '../../core/response.js';
+import { AUTH, type AuthScheme } from '../../stages/auth.js';
 import { withScope } from './scope.js';
 import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';
 

@@ -1,6 +1,6 @@
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
-import type { Session } from '../session.js';
+import type { PreparedRequest } from '../../core/request.js';
+import type { Response } from '../../core/response.js';
+import type { Session } from '../../session/session.js';
 import type { TokenSet } from './token.js';
 
 /** What a login strategy gets to work with. */

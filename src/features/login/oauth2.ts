@@ -1,4 +1,4 @@
-import { AuthenticationError } from '../errors.js';
+import { AuthenticationError } from '../../core/errors.js';
 import { checkTokenOrigin, credentialRequest } from './requests.js';
 import { expiryOf, readTokenResponse, tokenLogin, type TokenSet } from './token.js';
 import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';

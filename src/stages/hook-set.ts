@@ -1,6 +1,6 @@
-import { log } from './log/index.js';
-import type { PreparedRequest } from './request.js';
-import type { Response } from './response.js';
+import { log } from '../core/log/index.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
 
 /** What an `afterResponse` hook returns to have the whole request sent again. */
 export interface RetryRequest {

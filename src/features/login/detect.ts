@@ -1,5 +1,5 @@
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
+import type { PreparedRequest } from '../../core/request.js';
+import type { Response } from '../../core/response.js';
 
 /** How much of a page is searched for a password field: login forms sit near the top. */
 const SCAN_LIMIT = 64 * 1024;

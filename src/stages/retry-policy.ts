@@ -1,6 +1,6 @@
-import { RequestError, type SessioError } from '../errors.js';
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
+import { RequestError, type SessioError } from '../core/errors.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
 
 /** What a retry hook is told about the attempt that failed and the one to come. */
 export interface RetryContext {

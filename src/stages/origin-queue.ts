@@ -1,5 +1,5 @@
-import { RequestError } from '../errors.js';
-import { abortReason, MAX_TIMER_MS } from './sleep.js';
+import { RequestError } from '../core/errors.js';
+import { abortReason, MAX_TIMER_MS } from '../core/sleep.js';
 
 /** Limits of one origin: a token bucket (requests per interval) and a cap on requests in flight. */
 export interface OriginLimits {

@@ -1,8 +1,8 @@
-import type { Stage } from '../pipeline.js';
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
-import { anySubscribers } from './channels.js';
-import { log, logOf } from './index.js';
+import type { Stage } from '../core/pipeline.js';
+import type { PreparedRequest } from '../core/request.js';
+import type { Response } from '../core/response.js';
+import { anySubscribers } from '../core/log/channels.js';
+import { log, logOf } from '../core/log/index.js';
 
 /**
  * Logs each hop as it goes on the wire: the innermost stage, so that the headers shown are the ones

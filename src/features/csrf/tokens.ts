@@ -1,7 +1,7 @@
-import type { PreparedRequest } from '../request.js';
-import type { Response } from '../response.js';
-import type { Session } from '../session.js';
-import { resolveUrl } from '../url.js';
+import type { PreparedRequest } from '../../core/request.js';
+import type { Response } from '../../core/response.js';
+import type { Session } from '../../session/session.js';
+import { resolveUrl } from '../../core/url.js';
 import { internalRequest } from '../login/requests.js';
 import { currentScope, withScope } from '../login/scope.js';
 import { findHtmlTokens } from './html.js';

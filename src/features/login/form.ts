@@ -1,6 +1,6 @@
-import { AuthenticationError } from '../errors.js';
-import { log } from '../log/index.js';
-import type { Response } from '../response.js';
+import { AuthenticationError } from '../../core/errors.js';
+import { log } from '../../core/log/index.js';
+import type { Response } from '../../core/response.js';
 import { findLoginForm, findPageMessage, type LoginForm } from './page.js';
 import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
 import { defaultOrigins } from './origins.js';

@@ -1,4 +1,4 @@
-import type { Headers } from '../headers.js';
+import type { Headers } from '../core/headers.js';
 
 /** Beyond this, an X-RateLimit-Reset value is a Unix time (seconds) rather than a delay: 2001-09-09. */
 const EPOCH_SECONDS = 1_000_000_000;

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { log } from '../log/index.js';
+ * import { log } from './index.js';
  * log.retry(req, { attempt: 1, delay: 250, reason: err });
  * log.login(req, { url: loginUrl, ok: true, ms: 231, scheme: 'form', status: 302 });
  * log.debug('csrf', 'token refreshed from meta tag', req);

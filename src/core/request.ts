@@ -1,5 +1,5 @@
 import type { EncodedBody } from './body.js';
-import type { ResolvedSettings } from './config.js';
+import type { ResolvedSettings } from '../session/config.js';
 import type { RequestHeaders } from './headers.js';
 import { redactHeaders, redactUrl } from './redact.js';
 import { toCurl, type CurlOptions } from './curl.js';

@@ -1,18 +1,18 @@
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-import type { HeadersInit } from './headers.js';
-import type { MultipartInit } from './multipart.js';
-import type { ParamsInit } from './url.js';
-import type { AuthInit } from './stages/auth.js';
-import type { Hooks } from './hooks.js';
-import type { LoggerLike } from './log/logger.js';
-import type { HarOptions } from './har.js';
-import type { CsrfInit } from './csrf/profiles.js';
-import type { LoginStrategy } from './login/types.js';
-import type { RateLimitOptions } from './stages/rate-limit.js';
-import type { ProxyInit } from './transport/proxy.js';
-import { RequestError } from './errors.js';
-import { resolveRetry, type RetryInit, type RetryPolicy } from './retry/policy.js';
+import type { HeadersInit } from '../core/headers.js';
+import type { MultipartInit } from '../core/multipart.js';
+import type { ParamsInit } from '../core/url.js';
+import type { AuthInit } from '../stages/auth.js';
+import type { Hooks } from '../stages/hook-set.js';
+import type { LoggerLike } from '../core/log/logger.js';
+import type { HarOptions } from '../observe/har.js';
+import type { CsrfInit } from '../features/csrf/profiles.js';
+import type { LoginStrategy } from '../features/login/types.js';
+import type { RateLimitOptions } from '../stages/rate-limit.js';
+import type { ProxyInit } from '../transport/proxy.js';
+import { RequestError } from '../core/errors.js';
+import { resolveRetry, type RetryInit, type RetryPolicy } from '../stages/retry-policy.js';
 
 /** Timeouts in milliseconds. A plain number is the total time for the whole request, redirects included. */
 export interface TimeoutOptions {
