@@ -9,7 +9,7 @@ export { PreparedRequest, SentRequest } from './core/request.js';
 export { Headers, type HeadersInit } from './core/headers.js';
 export type { MultipartInit, MultipartFile, MultipartValue } from './core/multipart.js';
 export type { ParamsInit } from './core/url.js';
-export { basicAuth, type AuthScheme, type AuthInit, type BasicCredentials } from './stages/auth.js';
+export { basicAuth, type AuthScheme, type AuthInit, type BasicCredentials } from './auth/scheme.js';
 export { digestAuth, bearerAuth, customAuth, decodeJwtPayload, jwtExpiry, type DigestOptions, type TokenSource, type RequestSigner } from './auth/index.js';
 export { CSRF_PROFILES, type CsrfInit, type CsrfProfile, type CsrfProfileName, type CsrfCookieSource } from './features/csrf/index.js';
 export { formLoginSucceeded } from './features/login/form.js';

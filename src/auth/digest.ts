@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuthScheme } from '../stages/auth.js';
+import type { AuthScheme } from './scheme.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { parseChallenges, type Challenge } from './challenge.js';

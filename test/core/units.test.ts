@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/index.js';
-import { sameAuthOrigin } from '../../src/stages/auth.js';
+import { sameAuthOrigin } from '../../src/auth/scheme.js';
 import { mergeParams, resolveUrl } from '../../src/core/url.js';
 import { startHttpServer, type TestServer } from '../helpers/tls.js';
 
