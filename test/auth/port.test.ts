@@ -50,9 +50,9 @@ describe('features on a SessionPort', () => {
 
   it('CSRF tokens learn from and fetch through the port, and stay on their origin', async () => {
     const app = await track(startLoginApp());
-    let csrf: CsrfTokens | undefined;
-    const { port, sent } = recordingPort(app.url, (req, res) => csrf!.learn(req, res));
-    csrf = new CsrfTokens({ hiddenInputs: ['lt'], header: 'X-LT', tokenUrl: '/login' }, port);
+    const box: { csrf?: CsrfTokens } = {};
+    const { port, sent } = recordingPort(app.url, (req, res) => box.csrf!.learn(req, res));
+    const csrf = box.csrf = new CsrfTokens({ hiddenInputs: ['lt'], header: 'X-LT', tokenUrl: '/login' }, port);
     await csrf.fetch(new URL(`${app.url}/api/x`), true);
     expect(sent.map((r) => r.method)).toEqual(['GET']);
     const token = csrf.get(`${app.url}/x`);
