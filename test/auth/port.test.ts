@@ -61,3 +61,22 @@ describe('features on a SessionPort', () => {
     expect(csrf.get('http://127.0.0.1:1/x')).toBeUndefined();
   });
 });
+
+describe("sessio's own requests", () => {
+  it('a login and its CSRF page run below the caller hooks, retries and rate limit, and are still logged and recorded', async () => {
+    const app = await track(startLoginApp());
+    const seen: string[] = [];
+    const s = session({
+      baseUrl: app.url,
+      har: true,
+      retry: { limit: 3, statusCodes: [200] }, // would resend every 200 if the login went through it
+      hooks: { beforeRequest: (req) => void seen.push(`${req.method} ${req.url.pathname}`) },
+      login: formLogin({ url: '/login', username: 'alice', password: 'secret' }),
+    });
+    await s.login();
+    expect(seen).toEqual([]);
+    expect(app.stats.logins).toBe(1);
+    expect(app.seen.filter((r) => r.path.startsWith('/login')).length).toBe(2);
+    expect(s.har().log.entries.map((e) => `${e.request.method} ${new URL(e.request.url).pathname}`)).toEqual(expect.arrayContaining(['GET /login', 'POST /login']));
+  });
+});
