@@ -252,8 +252,13 @@ export class Session {
     return this.request('GET', url, options);
   }
 
+  /**
+   * A HEAD request that, like requests' `Session.head()`, does not follow redirects unless asked
+   * (`{ followRedirects: true }`): the 3xx and its `Location` are usually what a HEAD is for.
+   * `s.request('HEAD', url)` follows them like any other method.
+   */
   head(url: string | URL, options?: RequestOptions): Promise<Response> {
-    return this.request('HEAD', url, options);
+    return this.request('HEAD', url, { ...options, followRedirects: options?.followRedirects ?? false });
   }
 
   options(url: string | URL, options?: RequestOptions): Promise<Response> {
