@@ -271,3 +271,214 @@ describe.skipIf(springSkipReason !== undefined)('Spring fixture, cookie CSRF', (
     expect(created.status).toBe(201);
   });
 });
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, cookie CSRF (Spring Security 5: eager cookie)', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ csrf: 'cookie' }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('sets XSRF-TOKEN on any response to a request without it', async () => {
+    expect(cookieLine(await send(server, new Map(), '/public/hello'), 'XSRF-TOKEN')).toMatch(/^XSRF-TOKEN=[\w-]{36}; Path=\//);
+  });
+});
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, Spring Security 4 login page', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ spring: 4 }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('is 4.2\'s DefaultLoginPageGeneratingFilter page, with the reason in <font color=\'red\'>', async () => {
+    const jar: Jar = new Map();
+    const page = await (await send(server, jar, '/login')).text();
+    expect(page).toContain("<form name='f' action='/login' method='POST'>");
+    expect(page).toContain("<input type='checkbox' name='remember-me'/>");
+    expect((await login(server, jar, 'alice', 'nope')).headers.get('location')).toBe('/login?error');
+    expect(await (await send(server, jar, '/login?error')).text()).toContain(
+      "<p><font color='red'>Your login attempt was not successful, try again.<br/><br/>Reason: Bad credentials</font></p>");
+    await login(server, jar, 'carol', 'secret');
+    expect(await (await send(server, jar, '/login?error')).text()).toContain('Reason: User account is locked</font>');
+    expect((await login(server, jar)).headers.get('location')).toBe('/');
+  });
+});
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, Spring Security 6, session CSRF (XOR handler)', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ spring: 6 }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('renders the 6.x login page with a fresh mask of the same token each time; any of them logs in', async () => {
+    const jar: Jar = new Map();
+    const first = await (await send(server, jar, '/login')).text();
+    const second = await (await send(server, jar, '/login')).text();
+    expect(first).toContain('<form class="login-form" method="post" action="/login">');
+    const [a, b] = [hiddenCsrf(first), hiddenCsrf(second)];
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^[\w-]{96}$/);
+    expect(unmask(a)).toBe(unmask(b));
+    const ok = await send(server, jar, '/login', form({ username: 'alice', password: 'secret', _csrf: a }));
+    expect(ok.headers.get('location')).toBe('/');
+    await send(server, jar, '/login?error');
+    const failed = await send(server, new Map(), '/login?error');
+    expect(await failed.text()).toContain('<div class="alert alert-danger" role="alert">Invalid credentials</div>');
+  });
+
+  it('accepts only a masked token, and answers Boot 3\'s error body (no message) to a refusal', async () => {
+    const jar: Jar = new Map();
+    await login(server, jar);
+    const { token } = (await (await send(server, jar, '/csrf')).json()) as { token: string };
+    const raw = unmask(token);
+    const refused = await send(server, jar, '/api/items', json({ name: 'x' }, { 'x-csrf-token': raw }));
+    expect(refused.status).toBe(403);
+    const body = (await refused.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(['timestamp', 'status', 'error', 'path']);
+    expect(body).toMatchObject({ status: 403, error: 'Forbidden', path: '/api/items' });
+    expect((await send(server, jar, '/api/items', json({ name: 'x' }, { 'x-csrf-token': mask(raw) }))).status).toBe(201);
+    expect((await send(server, jar, '/api/items', json({ name: 'y' }, { 'x-csrf-token': token }))).status).toBe(201);
+  });
+
+  it('adds ?continue to the saved-request redirect and matches only that URL', async () => {
+    const jar: Jar = new Map();
+    expect((await send(server, jar, '/account?tab=1')).headers.get('location')).toBe(`${server.url}/login`);
+    const ok = await login(server, jar);
+    expect(ok.headers.get('location')).toBe(`${server.url}/account?tab=1&continue`);
+    const page = await send(server, jar, '/account?tab=1&continue');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<h1>Account of alice</h1>');
+  });
+});
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, Spring Security 6, cookie CSRF (XOR handler, deferred)', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ spring: 6, csrf: 'cookie' }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('issues XSRF-TOKEN only when something loads it, clears it at login and logout', async () => {
+    const jar: Jar = new Map();
+    expect(cookieLine(await send(server, jar, '/public/hello'), 'XSRF-TOKEN')).toBeUndefined();
+    const page = await (await send(server, jar, '/login')).text();
+    const raw = jar.get('XSRF-TOKEN')!;
+    expect(raw).toMatch(/^[\w-]{36}$/);
+    expect(unmask(hiddenCsrf(page))).toBe(raw);
+    const ok = await send(server, jar, '/login', form({ username: 'alice', password: 'secret', _csrf: hiddenCsrf(page) }));
+    expect(ok.headers.get('location')).toBe('/');
+    expect(ok.headers.getSetCookie().filter((line) => line.startsWith('XSRF-TOKEN='))).toEqual([expect.stringMatching(/^XSRF-TOKEN=; Max-Age=0;/)]);
+    expect(jar.has('XSRF-TOKEN')).toBe(false);
+
+    const missing = await send(server, jar, '/api/items', json({ name: 'x' }));
+    expect(missing.status).toBe(403);
+    const fresh = jar.get('XSRF-TOKEN')!;
+    expect(fresh).toMatch(/^[\w-]{36}$/);
+    expect((await send(server, jar, '/api/items', json({ name: 'x' }, { 'x-xsrf-token': fresh }))).status).toBe(403);
+    expect((await send(server, jar, '/api/items', json({ name: 'x' }, { 'x-xsrf-token': mask(fresh) }))).status).toBe(201);
+
+    const out = await send(server, jar, '/logout', form({ _csrf: mask(fresh) }));
+    expect(out.headers.get('location')).toBe('/login?logout');
+    expect(cookieLine(out, 'XSRF-TOKEN')).toMatch(/^XSRF-TOKEN=; Max-Age=0;/);
+  });
+});
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, Spring Security 6, cookie CSRF (SPA handler)', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ spring: 6, csrf: 'cookie', csrfHandler: 'spa' }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('loads the token on every request, takes the header plain and the _csrf parameter masked', async () => {
+    const jar: Jar = new Map();
+    expect(cookieLine(await send(server, jar, '/public/hello'), 'XSRF-TOKEN')).toBeDefined();
+    const before = jar.get('XSRF-TOKEN');
+    expect((await login(server, jar)).headers.get('location')).toBe('/');
+    const after = jar.get('XSRF-TOKEN')!;
+    expect(after).toMatch(/^[\w-]{36}$/);
+    expect(after).not.toBe(before);
+    expect((await send(server, jar, '/api/items', json({ name: 'x' }, { 'x-xsrf-token': mask(after) }))).status).toBe(403);
+    expect((await send(server, jar, '/api/items', json({ name: 'x' }, { 'x-xsrf-token': after }))).status).toBe(201);
+    expect((await send(server, jar, '/logout', form({ _csrf: after }))).status).toBe(403);
+    expect((await send(server, jar, '/logout', form({ _csrf: mask(jar.get('XSRF-TOKEN')!) }))).headers.get('location')).toBe('/login?logout');
+  });
+});
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, maximumSessions(1)', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ maximumSessions: 1 }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('expires the older session at a second login; its next request gets ConcurrentSessionFilter\'s 200 text', async () => {
+    const first: Jar = new Map();
+    const second: Jar = new Map();
+    await login(server, first);
+    await login(server, second);
+    const expired = await send(server, first, '/api/me');
+    expect(expired.status).toBe(200);
+    expect(await expired.text()).toBe('This session has been expired (possibly due to multiple concurrent logins being attempted as the same user).');
+    expect((await send(server, first, '/api/me')).status).toBe(401);
+    expect(await (await send(server, second, '/api/me')).json()).toEqual({ user: 'alice' });
+    expect(await control(server, '/test/stats', 'GET')).toMatchObject({ concurrentSessionsExpired: 1 });
+  });
+});
+
+for (const [store, header] of [['header', 'x-auth-token'], ['authentication-info', 'authentication-info']] as const) {
+  describe.skipIf(springSkipReason !== undefined)(`Spring fixture, Spring Session ${header} resolver`, () => {
+    let server: SpringServer;
+    beforeAll(async () => { server = await startSpring({ sessionStore: store }); }, START_TIMEOUT_MS);
+    afterAll(async () => { await server?.stop(); });
+
+    it('sends the session id in a header, changes it at login, blanks it at logout', async () => {
+      const page = await send(server, new Map(), '/login');
+      const anonymous = page.headers.get(header)!;
+      expect(anonymous).toMatch(/^[\da-f-]{36}$/);
+      expect(page.headers.getSetCookie()).toEqual([]);
+      const ok = await send(server, new Map(), '/login', form({ username: 'alice', password: 'secret', _csrf: hiddenCsrf(await page.text()) }, { [header]: anonymous }));
+      const id = ok.headers.get(header)!;
+      expect(id).toMatch(/^[\da-f-]{36}$/);
+      expect(id).not.toBe(anonymous);
+      expect(await (await send(server, new Map(), '/api/me', { headers: { [header]: id } })).json()).toEqual({ user: 'alice' });
+      expect((await send(server, new Map(), '/api/me', { headers: { [header]: anonymous } })).status).toBe(401);
+      const again = await send(server, new Map(), '/api/me', { headers: { [header]: id } });
+      expect(again.headers.get(header)).toBeNull();
+      const { token } = (await (await send(server, new Map(), '/csrf', { headers: { [header]: id } })).json()) as { token: string };
+      const out = await send(server, new Map(), '/logout', form({ _csrf: token }, { [header]: id }));
+      expect(out.headers.get('location')).toBe('/login?logout');
+      expect(out.headers.get(header)).toBe('');
+      expect((await send(server, new Map(), '/api/me', { headers: { [header]: id } })).status).toBe(401);
+    });
+  });
+}
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, Spring Session SESSION cookie', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ sessionStore: 'cookie' }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('keeps the session in a base64 SESSION cookie instead of JSESSIONID', async () => {
+    const jar: Jar = new Map();
+    const page = await send(server, jar, '/login');
+    expect(cookieLine(page, 'SESSION')).toMatch(/^SESSION=[A-Za-z0-9+/]+=*; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(Buffer.from(jar.get('SESSION')!, 'base64').toString()).toMatch(/^[\da-f-]{36}$/);
+    const before = jar.get('SESSION');
+    await send(server, jar, '/login', form({ username: 'alice', password: 'secret', _csrf: hiddenCsrf(await page.text()) }));
+    expect(jar.get('SESSION')).not.toBe(before);
+    expect(jar.has('JSESSIONID')).toBe(false);
+    expect(await (await send(server, jar, '/api/me')).json()).toEqual({ user: 'alice' });
+  });
+});
+
+describe.skipIf(springSkipReason !== undefined)('Spring fixture, bucket4j rate limit', () => {
+  let server: SpringServer;
+  beforeAll(async () => { server = await startSpring({ rateLimit: 2, rateLimitSeconds: 60 }); }, START_TIMEOUT_MS);
+  afterAll(async () => { await server?.stop(); });
+
+  it('counts down X-Rate-Limit-Remaining, then answers 429 with X-Rate-Limit-Retry-After-Seconds', async () => {
+    const remaining = [];
+    for (let i = 0; i < 2; i++) remaining.push((await send(server, new Map(), '/api/me')).headers.get('x-rate-limit-remaining'));
+    expect(remaining).toEqual(['1', '0']);
+    const limited = await send(server, new Map(), '/api/me');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('x-rate-limit-retry-after-seconds'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('x-rate-limit-retry-after-seconds'))).toBeLessThanOrEqual(60);
+    expect(await limited.json()).toEqual({ message: 'Too many requests!' });
+    expect((await send(server, new Map(), '/public/hello')).status).toBe(200);
+    expect(await control(server, '/test/stats', 'GET')).toMatchObject({ rateLimited: 1 });
+    await control(server, '/test/reset');
+    expect((await send(server, new Map(), '/api/me')).headers.get('x-rate-limit-remaining')).toBe('1');
+  });
+});
