@@ -105,8 +105,10 @@ function requestPath(t: Target): string {
 
 /**
  * An RFC 6265bis cookie jar: parses Set-Cookie headers, stores cookies and produces Cookie headers.
- * Invalid cookies are ignored (logged with NODE_DEBUG=sessio:cookies, values never logged); no
- * Set-Cookie input makes it throw.
+ * Invalid cookies are ignored: reported to the `onReject` listeners and logged with
+ * NODE_DEBUG=sessio:cookies, values never included; no Set-Cookie input makes it throw.
+ * {@link CookieJar.explain} tells why a stored cookie is not sent. `console.log(jar)` and
+ * `String(jar)` list the cookies' names and where they apply, never their values.
  */
 export class CookieJar {
   private readonly store: CookieStore;
