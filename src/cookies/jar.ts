@@ -659,7 +659,6 @@ export class CookieJar {
       }
     }
   }
-
 }
 
 /**
