@@ -272,7 +272,9 @@ export class CookieJar {
     const site = registrableDomain(t.host);
     const relevant: StoredCookie[] = [];
     forEachCookie(this.store, (c) => {
-      if (domainMatch(c.domain, site) || registrableDomain(c.domain) === site) relevant.push(c);
+      // Only a fully qualified domain (`example.com.`) is of the site without domain-matching it:
+      // the suffix lookup is spared for the thousands of other sites' cookies.
+      if (domainMatch(c.domain, site) || (c.domain.endsWith('.') && registrableDomain(c.domain) === site)) relevant.push(c);
     });
     return relevant.sort(byHeaderOrder).map((c) => explainCookie(c, request));
   }

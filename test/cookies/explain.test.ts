@@ -152,3 +152,14 @@ describe('onReject', () => {
     expect(JSON.stringify(seen)).not.toMatch(/s3cr3t|csrf|remember/);
   });
 });
+
+describe('explain, with fully qualified hosts', () => {
+  it('counts `example.com.` cookies as of the site of example.com and the other way round', () => {
+    const jar = new CookieJar({ now: () => T0 });
+    jar.setCookie('dotted=1', 'https://www.example.com./');
+    jar.setCookie('plain=1', 'https://www.example.com/');
+    jar.setCookie('far=1', 'https://example.org./');
+    expect(verdicts(jar.explain('https://www.example.com/'))).toEqual({ 'plain@www.example.com/': [true, undefined], 'dotted@www.example.com./': [false, 'domain'] });
+    expect(verdicts(jar.explain('https://api.example.com./'))).toEqual({ 'plain@www.example.com/': [false, 'domain'], 'dotted@www.example.com./': [false, 'domain'] });
+  });
+});
