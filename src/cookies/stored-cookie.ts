@@ -1,4 +1,5 @@
 import { Cookie, type CookieInit, type SameSite } from './cookie.js';
+import { describeCookie, INSPECT } from './inspect.js';
 
 const SECURE = 1;
 const HTTP_ONLY = 2;
@@ -23,6 +24,11 @@ function sameSiteBits(sameSite: SameSite): number {
 /** Creation order: earliest first, ties broken by the creation index (cookies of one millisecond). */
 export function byCreation(a: StoredCookie, b: StoredCookie): number {
   return a.creation - b.creation || a.creationIndex - b.creationIndex;
+}
+
+/** Cookie-header order: longest path first, then creation order. */
+export function byHeaderOrder(a: StoredCookie, b: StoredCookie): number {
+  return b.path.length - a.path.length || byCreation(a, b);
 }
 
 /** The flag bits of a cookie's boolean attributes and SameSite. */
@@ -132,6 +138,15 @@ export class StoredCookie {
   /** The `name=value` pair for a Cookie header (just the value for a nameless cookie), memoized. */
   cookiePair(): string {
     return (this.headerPair ??= this.name === '' ? this.value : `${this.name}=${this.value}`);
+  }
+
+  /** `<Cookie name=•••• for domain/path>`, as {@link Cookie.toString}. */
+  toString(): string {
+    return describeCookie(this);
+  }
+
+  [INSPECT](): string {
+    return describeCookie(this);
   }
 
   /** A public copy. */
