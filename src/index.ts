@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { Session, type SessionInit } from './session/session.js';
+export type { RequestExplanation } from './session/explain.js';
 export type { RequestOptions, SessionOptions, TimeoutOptions, TLSOptions, PoolOptions, BodyInit } from './session/config.js';
 export type { ResolvedSettings } from './core/options.js';
 export type { RequestContext, ContextKey } from './core/context.js';
@@ -31,7 +32,7 @@ export type { OriginStats } from './transport/agents.js';
 export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './stages/retry-policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
-export { CookieJar, type Cookie, type CookieJarOptions, type CookieOptions, type CookieLocation, type SerializedJar, type SerializedCookie, type SameSite, type CookieStore, type StoredCookie, MemoryCookieStore } from './cookies/index.js';
+export { CookieJar, type Cookie, type CookieJarOptions, type CookieOptions, type CookieLocation, type SerializedJar, type SerializedCookie, type SameSite, type CookieStore, type StoredCookie, type CookieExplanation, type CookieWithheldReason, type CookieRejectInfo, type CookieRejectListener, MemoryCookieStore } from './cookies/index.js';
 export {
   SessioError,
   RequestError,
