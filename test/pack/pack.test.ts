@@ -1,18 +1,15 @@
 /**
  * `npm pack` from a clean clone gives a package that works once installed: it is packed from a copy
- * of the files git knows (no dist/, as in a fresh clone; node_modules linked for the build), installed
+ * of the files git knows (node_modules linked for the build, dist/ holding only a stale file), installed
  * into an empty project, then imported with Node, run as `npx sessio`, and type-checked as a
  * TypeScript consumer would under `moduleResolution` node16 and bundler.
  */
-import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { ROOT, TSC, describeRun, run, tempDir } from './helpers.js';
+import { ROOT, TSC, copyCleanClone, describeRun, expectedImportCheck, installInto, run, runHelp, runImportCheck, tempDir } from './helpers.js';
 
 const SETUP_MS = 180_000;
-/** npm's error codes when the registry cannot be reached (the dependencies are not all in the cache). */
-const OFFLINE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ENETUNREACH|EHOSTUNREACH|ETIMEDOUT|ENOTCACHED)\b/;
 /** What a package holds at its top level, and nothing else (README, LICENSE and package.json npm adds itself). */
 const TOP_LEVEL = ['CHANGELOG.md', 'LICENSE', 'README.md', 'bin', 'dist', 'package.json', 'src'];
 
@@ -27,16 +24,9 @@ let consumer: string;
 let extracted: string;
 let offline: string | undefined;
 
-/** The tracked and untracked-but-not-ignored files: what a clone of this working tree would hold. */
-async function copyCleanClone(to: string): Promise<void> {
-  const ls = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT);
-  if (ls.code !== 0) throw new Error(describeRun('git ls-files (the pack test needs a git checkout)', ls));
-  for (const file of ls.stdout.split('\0').filter(Boolean)) {
-    if (!existsSync(path.join(ROOT, file))) continue; // deleted in the working tree, not yet staged
-    await cp(path.join(ROOT, file), path.join(to, file), { recursive: true });
-  }
-  await symlink(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'), 'dir');
-  // Left over from an older build in a used checkout; `prepack` must not ship it.
+/** A clean clone with a stale build output left in dist/, which `prepack` must not ship. */
+async function staleClone(to: string): Promise<void> {
+  await copyCleanClone(to, true);
   await mkdir(path.join(to, 'dist'), { recursive: true });
   await writeFile(path.join(to, 'dist/stale-module.js'), 'export {};\n');
 }
@@ -48,28 +38,17 @@ async function pack(clone: string, out: string): Promise<Packed> {
   return { tarball: path.join(out, info!.filename), files: info!.files.map((f) => f.path) };
 }
 
-/** Installs the tarball (and the @types/node we build with) into an empty ESM project. */
-async function install(dir: string, tarball: string): Promise<string | undefined> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  const typesNode = JSON.parse(await readFile(path.join(ROOT, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string };
-  const r = await run('npm', ['install', tarball, `@types/node@${typesNode.version}`, '--prefer-offline', '--no-audit', '--no-fund', '--no-save'], dir, SETUP_MS);
-  if (r.code === 0) return undefined;
-  if (OFFLINE.test(r.stderr)) return `npm registry unreachable and the dependencies are not all cached (${OFFLINE.exec(r.stderr)![1]})`;
-  throw new Error(describeRun('npm install <tarball>', r));
-}
-
 beforeAll(async () => {
   work = await tempDir('pack');
   const clone = path.join(work, 'clone');
-  await copyCleanClone(clone);
+  await staleClone(clone);
   packed = await pack(clone, work);
   consumer = path.join(work, 'consumer');
   extracted = path.join(work, 'extracted');
   await mkdir(extracted);
   const tar = await run('tar', ['-xzf', packed.tarball, '-C', extracted], work);
   if (tar.code !== 0) throw new Error(describeRun('tar -x', tar));
-  offline = await install(consumer, packed.tarball);
+  offline = await installInto(consumer, [packed.tarball], SETUP_MS);
   if (offline) console.warn(`[test/pack] SKIPPING the install checks: ${offline}`);
 }, SETUP_MS * 2);
 
@@ -125,29 +104,22 @@ describe('the tarball', () => {
 describe('the installed package', () => {
   it('imports with Node (ESM) and makes a request through its dependencies', async (ctx) => {
     needsInstall(ctx);
-    const script = `
-      import http from 'node:http';
-      import { Session, CookieJar, VERSION } from 'sessio';
-      import pkg from 'sessio/package.json' with { type: 'json' };
-      const server = http.createServer((req, res) => { res.setHeader('set-cookie', 'JSESSIONID=abc; Path=/'); res.end('hi'); });
-      await new Promise((r) => server.listen(0, '127.0.0.1', r));
-      const s = new Session({ baseUrl: 'http://127.0.0.1:' + server.address().port });
-      const r = await s.get('/');
-      const out = { version: VERSION, pkg: pkg.version, text: await r.text(), cookie: s.cookies.getCookieHeader(r.url), jar: new CookieJar() instanceof CookieJar };
-      await s.close();
-      server.close();
-      console.log(JSON.stringify(out));
-    `;
-    await writeFile(path.join(consumer, 'check.mjs'), script);
-    const r = await run(process.execPath, ['check.mjs'], consumer, 30_000);
+    const r = await runImportCheck(consumer);
     expect(r.code, describeRun('node check.mjs', r)).toBe(0);
-    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(JSON.parse(r.stdout)).toEqual({ version: pkg.version, pkg: pkg.version, text: 'hi', cookie: 'JSESSIONID=abc', jar: true });
+    expect(JSON.parse(r.stdout)).toEqual(await expectedImportCheck());
+  });
+
+  it('loads with require() where Node can require ES modules', async (ctx) => {
+    needsInstall(ctx);
+    if (!(process.features as { require_module?: boolean }).require_module) ctx.skip(`Node ${process.version} cannot require() ES modules`);
+    const r = await run(process.execPath, ['-e', "const { Session, VERSION } = require('sessio'); console.log(typeof Session, VERSION)"], consumer, 30_000);
+    expect(r.code, describeRun('node -e require', r)).toBe(0);
+    expect(r.stdout.trim()).toBe(`function ${(await expectedImportCheck() as { version: string }).version}`);
   });
 
   it('runs as `npx sessio --help`', async (ctx) => {
     needsInstall(ctx);
-    const r = await run('npx', ['--no', '--', 'sessio', '--help'], consumer, 60_000);
+    const r = await runHelp(consumer);
     expect(r.code, describeRun('npx sessio --help', r)).toBe(0);
     expect(r.stdout).toMatch(/^Usage: sessio /m);
   });
