@@ -1,4 +1,4 @@
-import type { AuthScheme } from '../stages/auth.js';
+import type { AuthScheme } from './scheme.js';
 import type { PreparedRequest } from '../core/request.js';
 import { checkHeader } from '../core/headers.js';
 

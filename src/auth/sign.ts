@@ -1,4 +1,4 @@
-import type { AuthScheme } from '../stages/auth.js';
+import type { AuthScheme } from './scheme.js';
 import type { PreparedRequest } from '../core/request.js';
 
 /** Signs one outgoing hop: set headers (a signature, an API key, a date) on `req`. */

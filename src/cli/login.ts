@@ -1,6 +1,5 @@
 import { CSRF_PROFILES } from '../features/csrf/profiles.js';
 import type { LoginRecord } from '../persist/schema.js';
-import { setSessionLogin } from '../persist/state.js';
 import type { Command } from './args.js';
 import { UsageError } from './items.js';
 import { write, type Io } from './io.js';
@@ -25,8 +24,7 @@ export async function runLogin(cmd: LoginCommand, io: Io): Promise<number> {
   const cli = await openSession({ ...v, session: v.session ?? 'default' }, io.env, networkInit(v), { ...record, password });
   try {
     await cli.session.login();
-    setSessionLogin(cli.session, record);
-    await persist(cli);
+    await persist(cli, { login: record });
   } finally {
     await cli.session.close();
   }

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { TLSOptions } from '../session/config.js';
 import { formLogin } from '../features/login/index.js';
-import { readSessionFile, saveSession, sessionFromDocument } from '../persist/file.js';
+import { readSessionFile, type SaveOptions } from '../persist/file.js';
 import type { LoginRecord } from '../persist/schema.js';
-import { getSessionLogin } from '../persist/state.js';
 import { Session, type SessionInit } from '../session/session.js';
 import type { Values } from './args.js';
 import { UsageError } from './items.js';
@@ -79,8 +78,8 @@ export async function openSession(values: Values, env: NodeJS.ProcessEnv, init: 
   const record = login ?? doc?.login;
   const password = login?.password ?? record?.password ?? env[PASSWORD_ENV];
   const full = withLogin(init, record, password);
-  const session = doc ? sessionFromDocument(file, doc, full, (i) => new Session(i)) : new Session(full);
-  return { session, file, login: record ?? getSessionLogin(session), relogin: record !== undefined && password !== undefined };
+  const session = doc ? await Session.load(file, full) : new Session(full);
+  return { session, file, login: record, relogin: record !== undefined && password !== undefined };
 }
 
 function withLogin(init: SessionInit, login: LoginRecord | undefined, password: string | undefined): SessionInit {
@@ -93,6 +92,6 @@ function withLogin(init: SessionInit, login: LoginRecord | undefined, password: 
 }
 
 /** Saves the session when it has a file. */
-export async function persist(cli: CliSession): Promise<void> {
-  if (cli.file) await saveSession(cli.session, cli.file);
+export async function persist(cli: CliSession, options?: SaveOptions): Promise<void> {
+  if (cli.file) await cli.session.save(cli.file, options);
 }

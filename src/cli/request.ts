@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { RequestOptions } from '../session/config.js';
 import { writeFileAtomic } from '../persist/atomic.js';
-import { bindHeader, isOriginBoundHeader } from '../persist/origin-headers.js';
+import { isOriginBoundHeader } from '../persist/origin-headers.js';
 import { resolveUrl } from '../core/url.js';
 import type { Response } from '../core/response.js';
 import type { Command } from './args.js';
@@ -76,7 +76,7 @@ function rememberHeaders(cli: CliSession, items: ItemRequest, target: URL): void
     if (isOriginBoundHeader(lower)) {
       // An older file's session-wide copy would otherwise linger next to the bound one.
       delete cli.session.headers[lower];
-      bindHeader(cli.session, target.origin, lower, value);
+      cli.session.originHeaders.bind(target.origin, lower, value);
     } else if (value === null) delete cli.session.headers[lower];
     else cli.session.headers[lower] = value;
   }

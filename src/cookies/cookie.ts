@@ -24,7 +24,7 @@ export interface CookieInit {
 
 /**
  * A cookie as a {@link CookieJar} reports it. Objects returned by the jar are copies: changing one
- * does not change the jar (which stores the more compact {@link StoredCookie}).
+ * does not change the jar (which stores the more compact `StoredCookie`).
  */
 export class Cookie {
   name: string;

@@ -47,7 +47,7 @@ export class StoredCookie {
   // The fields a Cookie-header lookup reads come first, so that they share a cache line.
   /** Expiry time (ms since the epoch); undefined for a session cookie. */
   expires: number | undefined;
-  /** See {@link cookieFlags}. */
+  /** See `cookieFlags`. */
   readonly flags: number;
   /** The Cookie-header pair, built by the first lookup that sends the cookie. */
   headerPair: string | undefined = undefined;

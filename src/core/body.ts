@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import type { RequestOptions } from '../session/config.js';
+import type { CoreRequestOptions as RequestOptions } from './options.js';
+import type { MultipartInit } from './multipart.js';
 import { RequestError } from './errors.js';
 import { encodeMultipart } from './multipart.js';
 
@@ -15,6 +16,8 @@ export interface EncodedBody {
   contentType: string | undefined;
   contentLength: number | undefined;
   replay: (() => EncodedBody) | undefined;
+  /** The `multipart` option the body was made from, to describe its parts (curl `-F`, HAR, logs). */
+  multipart?: MultipartInit;
 }
 
 function fixed(data: string | Uint8Array, contentType: string | undefined): EncodedBody {
@@ -78,11 +81,13 @@ export function encodeBody(options: RequestOptions): EncodedBody | undefined {
   if (options.form !== undefined) return fixed(encodeForm(options.form), 'application/x-www-form-urlencoded');
   if (options.multipart !== undefined) {
     const mp = encodeMultipart(options.multipart);
+    const multipart = options.multipart;
     const make = (): EncodedBody => ({
       data: mp.stream(),
       contentType: mp.contentType,
       contentLength: mp.contentLength,
       replay: mp.replayable ? make : undefined,
+      multipart,
     });
     return make();
   }

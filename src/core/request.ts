@@ -1,15 +1,25 @@
 import type { EncodedBody } from './body.js';
-import type { ResolvedSettings } from '../session/config.js';
+import { RequestContext } from './context.js';
+import type { ResolvedSettings } from './options.js';
 import type { RequestHeaders } from './headers.js';
 import { redactHeaders, redactUrl } from './redact.js';
 import { toCurl, type CurlOptions } from './curl.js';
-import { MULTIPART, snapshotBody, type BodySnapshot } from './log/body.js';
-import type { MultipartInit } from './multipart.js';
+import { snapshotBody, type BodySnapshot } from './log/body.js';
+
+/** What a new hop changes of the request it follows. */
+export interface HopInit {
+  method?: string;
+  url?: URL;
+  headers?: RequestHeaders;
+  body?: EncodedBody | undefined;
+}
 
 /**
  * A request ready to send: method, URL, headers and body after the session's and the request's options
- * are merged. Stages (auth, CSRF, cookies, redirects…) change it before each hop goes out; what a hop
- * actually sent is kept on its response as `response.request`.
+ * are merged. Each hop is a request of its own: a stage that sends more than once (redirects, retries,
+ * a CSRF or auth replay) sends a fresh {@link PreparedRequest.nextHop} or {@link PreparedRequest.resend},
+ * so what a stage adds to one hop (credentials, cookies, a token) never leaks into the next. What a
+ * hop actually sent is kept on its response as `response.request`.
  */
 export class PreparedRequest {
   method: string;
@@ -21,8 +31,8 @@ export class PreparedRequest {
   readonly originalUrl: URL;
   /** Header names (lower-case) redacted and dropped across origins. */
   readonly sensitiveHeaders: ReadonlySet<string>;
-  /** Free slots for stages to keep per-request state (e.g. "already re-logged in"). */
-  readonly context: Record<string, unknown> = {};
+  /** Typed slots for the stages' per-call and per-hop state. */
+  readonly context: RequestContext;
 
   constructor(init: {
     method: string;
@@ -31,14 +41,40 @@ export class PreparedRequest {
     body: EncodedBody | undefined;
     settings: ResolvedSettings;
     sensitiveHeaders: ReadonlySet<string>;
+    originalUrl?: URL;
+    context?: RequestContext;
   }) {
     this.method = init.method;
     this.url = init.url;
     this.headers = init.headers;
     this.body = init.body;
     this.settings = init.settings;
-    this.originalUrl = init.url;
+    this.originalUrl = init.originalUrl ?? init.url;
     this.sensitiveHeaders = init.sensitiveHeaders;
+    this.context = init.context ?? new RequestContext();
+  }
+
+  /**
+   * The next hop of this call: a new request with its own copy of the headers (changed by `init`),
+   * the same settings, origin binding and call state, and empty per-hop state.
+   */
+  nextHop(init: HopInit = {}): PreparedRequest {
+    return new PreparedRequest({
+      method: init.method ?? this.method,
+      url: init.url ?? this.url,
+      headers: copyHeaders(init.headers ?? this.headers),
+      body: 'body' in init ? init.body : this.body,
+      settings: this.settings,
+      sensitiveHeaders: this.sensitiveHeaders,
+      originalUrl: this.originalUrl,
+      context: this.context.forHop(),
+    });
+  }
+
+  /** This hop once more, with a fresh copy of its body; undefined when the body cannot be sent again. */
+  resend(): PreparedRequest | undefined {
+    if (this.body && !this.body.replay) return undefined;
+    return this.nextHop({ body: this.body?.replay?.() });
   }
 
   /** Whether `url` is the origin this request's credentials belong to. */
@@ -49,7 +85,7 @@ export class PreparedRequest {
   /** A snapshot of what goes on the wire for this hop. */
   snapshot(): SentRequest {
     return new SentRequest(this.method, this.url.href, { ...this.headers }, this.sensitiveHeaders, {
-      body: snapshotBody(this.body, this.context[MULTIPART] as MultipartInit | undefined),
+      body: snapshotBody(this.body),
       insecure: this.settings.tls?.rejectUnauthorized === false,
       customCa: this.settings.tls?.ca !== undefined,
       clientCert: this.settings.tls?.cert !== undefined,
@@ -68,6 +104,15 @@ export class PreparedRequest {
   toCurl(options?: CurlOptions): string {
     return this.snapshot().toCurl(options);
   }
+}
+
+function copyHeaders(headers: RequestHeaders): RequestHeaders {
+  const out: RequestHeaders = {};
+  for (const k in headers) {
+    const v = headers[k]!;
+    out[k] = Array.isArray(v) ? [...v] : v;
+  }
+  return out;
 }
 
 /** What one hop sent: method, URL and headers. `toString()` is redacted. */

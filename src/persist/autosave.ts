@@ -1,5 +1,5 @@
 import type { Stage } from '../core/pipeline.js';
-import type { Session } from '../session/session.js';
+import type { PersistedParts } from './state.js';
 import { saveSession, snapshot } from './file.js';
 
 /** The `autosave` session option in full. */
@@ -17,7 +17,7 @@ export interface AutosaveOptions {
  * at most once per debounce window; `flush()` (called by `session.close()`) writes what is pending.
  */
 export class Autosave {
-  readonly #session: Session;
+  readonly #parts: PersistedParts;
   readonly #path: string;
   readonly #debounceMs: number;
   readonly #onError: (err: unknown) => void;
@@ -25,8 +25,8 @@ export class Autosave {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(session: Session, options: AutosaveOptions) {
-    this.#session = session;
+  constructor(parts: PersistedParts, options: AutosaveOptions) {
+    this.#parts = parts;
     this.#path = options.path;
     this.#debounceMs = Math.max(0, options.debounceMs ?? 200);
     this.#onError = options.onError ?? ((err) => process.emitWarning(`sessio autosave failed: ${(err as Error).message}`));
@@ -65,7 +65,7 @@ export class Autosave {
 
   #write(): Promise<void> {
     const state = this.#fingerprint();
-    const run = this.#writing.catch(() => undefined).then(() => saveSession(this.#session, this.#path)).then(() => {
+    const run = this.#writing.catch(() => undefined).then(() => saveSession(this.#parts, this.#path)).then(() => {
       this.#saved = state;
     });
     this.#writing = run;
@@ -73,7 +73,7 @@ export class Autosave {
   }
 
   #fingerprint(): string {
-    const doc = snapshot(this.#session);
+    const doc = snapshot(this.#parts);
     const cookies = doc.cookies as { cookies?: Record<string, unknown>[] } | Record<string, unknown>[] | null;
     const list = Array.isArray(cookies) ? cookies : cookies?.cookies ?? [];
     // lastAccess moves on every request; it alone is no reason to write.

@@ -3,10 +3,10 @@
 // origin that issued it. The JSON-safe part of the `csrf` option is saved too: a session loaded without
 // `csrf` gets the profile back (a custom profile's functions, such as `isFailure`, must be given again).
 import { toCsrfProfile, type CsrfInit } from '../features/csrf/profiles.js';
-import { csrfTokensOf } from '../features/csrf/tokens.js';
-import { registerSessionState } from './state.js';
+import type { PersistedParts } from './state.js';
 
-function savedProfile(value: unknown): CsrfInit | undefined {
+/** The `csrf` profile a saved value was made with, for a load that gives none; undefined when unusable. */
+export function savedCsrfProfile(value: unknown): CsrfInit | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const profile = (value as { profile?: unknown }).profile;
   if (typeof profile !== 'string' && (typeof profile !== 'object' || profile === null || Array.isArray(profile))) return undefined;
@@ -18,11 +18,10 @@ function savedProfile(value: unknown): CsrfInit | undefined {
   }
 }
 
-registerSessionState('csrf', {
-  save: (session) => csrfTokensOf(session)?.exportState(),
-  restore: (session, value) => csrfTokensOf(session)?.importState(value),
-  options(value) {
-    const csrf = savedProfile(value);
-    return csrf === undefined ? undefined : { csrf };
-  },
-});
+export function saveCsrf(parts: PersistedParts): unknown {
+  return parts.csrf?.exportState();
+}
+
+export function restoreCsrf(parts: PersistedParts, value: unknown): void {
+  parts.csrf?.importState(value);
+}

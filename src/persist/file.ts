@@ -3,18 +3,17 @@ import { resolve } from 'node:path';
 import type { CookieJar } from '../cookies/index.js';
 import { ACCEPT_ENCODING } from '../core/decode.js';
 import { SessionFileError } from '../core/errors.js';
-import { applyHeaders, type RequestHeaders } from '../core/headers.js';
-import type { Session, SessionInit } from '../session/session.js';
+import { applyHeaders, type HeadersInit, type RequestHeaders } from '../core/headers.js';
+import type { CsrfInit } from '../features/csrf/profiles.js';
 import { writeFileAtomic } from './atomic.js';
-import { autosaveOptions } from './autosave.js';
+import { restoreCsrf, saveCsrf, savedCsrfProfile } from './csrf-state.js';
 import { cookieRecords, jarFromJSON, jarToJSON, withCookies } from './jar-codec.js';
 import { withFileLock, type LockOptions } from './lock.js';
-import { fingerprints, keyedObject, mergeEntries, type Fingerprints, type Keyed } from './merge.js';
-import { emptyDocument, parseSessionDocument, type SessionDocument } from './schema.js';
-import { getSessionLogin, setSessionLogin, setSessionTokens, stateHandlers } from './state.js';
-import { chooseCredentials, restoreTokens, tokensToSave } from './login-state.js';
-import './csrf-state.js';
-import { bindHeader, boundNames, isOriginBoundHeader } from './origin-headers.js';
+import { chooseCredentials, restoreCredentials, restoreTokens, tokensToSave } from './login-state.js';
+import { fingerprints, keyedObject, mergeEntries, type Keyed } from './merge.js';
+import { boundNames, isOriginBoundHeader } from './origin-headers.js';
+import { emptyDocument, parseSessionDocument, type LoginRecord, type SessionDocument } from './schema.js';
+import type { Baseline, PersistedParts } from './state.js';
 
 /** Options of `session.save()`. */
 export interface SaveOptions {
@@ -26,17 +25,31 @@ export interface SaveOptions {
    * `false` removes them from the file. Tokens (access, refresh) are always saved.
    */
   includeCredentials?: boolean;
+  /**
+   * How to log in again (URL, user, CSRF profile; the CLI's `sessio login` writes one), kept in the
+   * file's `login` field from now on; `null` removes it. Default: what the loaded file had.
+   */
+  login?: LoginRecord | null;
 }
 
-/** What this process last read from or wrote to a file, per session: the base of the three-way merge. */
-interface Baseline {
-  cookies: Fingerprints;
-  headers: Fingerprints;
-  state: Fingerprints;
-  scalars: Fingerprints;
+/** The features' entries of a file's `state`, each saved and restored by its own code. */
+const STATE: Readonly<Record<string, { save(parts: PersistedParts): unknown; restore(parts: PersistedParts, value: unknown): void }>> = {
+  csrf: { save: saveCsrf, restore: restoreCsrf },
+  credentials: { save: (parts) => parts.saved.credentials, restore: restoreCredentials },
+  originHeaders: { save: (parts) => parts.saved.originHeaders.save(), restore: (parts, value) => parts.saved.originHeaders.restore(value) },
+};
+
+/** What a loaded file needs of the session options: the ones a session is made with. */
+export interface LoadInit {
+  cookies?: CookieJar;
+  baseUrl?: string | URL;
+  headers?: HeadersInit | undefined;
+  sensitiveHeaders?: readonly string[];
+  csrf?: CsrfInit;
 }
 
-const baselines = new WeakMap<Session, Map<string, Baseline>>();
+/** Makes the session for a loaded file and returns it with the parts it hands to persistence. */
+export type CreateSession<S, I extends LoadInit> = (init: I) => { session: S; parts: PersistedParts };
 
 /** Reads and validates a session file; undefined when it does not exist. The file is never changed. */
 export async function readSessionFile(file: string): Promise<SessionDocument | undefined> {
@@ -55,18 +68,19 @@ export async function readSessionFile(file: string): Promise<SessionDocument | u
  * this session holds (see merge.ts: no cookie another process saved meanwhile is lost), and writes
  * the result atomically with mode 0600. A corrupt or newer-schema file is refused and left as is.
  */
-export async function saveSession(session: Session, file: string, options: SaveOptions = {}): Promise<void> {
+export async function saveSession(parts: PersistedParts, file: string, options: SaveOptions = {}): Promise<void> {
   const path = resolve(file);
-  chooseCredentials(session, options.includeCredentials);
+  chooseCredentials(parts, options.includeCredentials);
+  if (options.login !== undefined) parts.saved.login = options.login === null ? undefined : { ...options.login };
   await withFileLock(path, async () => {
     const disk = await readSessionFile(path);
-    const ours = snapshot(session);
-    const merged = disk ? merge(baselineOf(session, path), ours, disk) : ours;
+    const ours = snapshot(parts);
+    const merged = disk ? merge(parts.saved.baselines.get(path), ours, disk) : ours;
     merged.savedAt = new Date().toISOString();
     await writeFileAtomic(path, `${JSON.stringify(merged, null, 2)}\n`);
     // The base is what *this session* held: entries merged in from disk but absent from our jar
     // must not look like our deletions at the next save.
-    rememberBaseline(session, path, ours);
+    rememberBaseline(parts, path, ours);
   }, options.lock);
 }
 
@@ -76,7 +90,7 @@ export async function saveSession(session: Session, file: string, options: SaveO
  * given in `init.login` takes the saved tokens when they were issued by its endpoint for its origins,
  * and then needs no login until they expire. `create` returns the session.
  */
-export async function loadSession(file: string, init: SessionInit, create: (init: SessionInit) => Session): Promise<Session> {
+export async function loadSession<S, I extends LoadInit>(file: string, init: I, create: CreateSession<S, I>): Promise<S> {
   const path = resolve(file);
   const doc = await readSessionFile(path);
   if (!doc) throw new SessionFileError(path, 'does not exist. Save a session there first (or check the name).', { code: 'ERR_SESSION_FILE_MISSING' });
@@ -84,7 +98,7 @@ export async function loadSession(file: string, init: SessionInit, create: (init
 }
 
 /** A session from an already-read document (the CLI reads once, then builds). */
-export function sessionFromDocument(path: string, doc: SessionDocument, init: SessionInit, create: (init: SessionInit) => Session): Session {
+export function sessionFromDocument<S, I extends LoadInit>(path: string, doc: SessionDocument, init: I, create: CreateSession<S, I>): S {
   let cookies: CookieJar;
   try {
     cookies = init.cookies ?? jarFromJSON(doc.cookies);
@@ -93,42 +107,41 @@ export function sessionFromDocument(path: string, doc: SessionDocument, init: Se
     throw new SessionFileError(path, `${newer ? 'its cookie jar is from a newer sessio' : 'its cookie jar is damaged'} (${(err as Error).message}). It was left untouched.`,
       { code: newer ? 'ERR_SESSION_FILE_VERSION' : 'ERR_SESSION_FILE_CORRUPT', cause: err });
   }
-  const autosave = autosaveOptions(init.autosave, path);
   const { everywhere, secret } = splitHeaders(doc.headers);
   // Saved secrets are redacted like Authorization and dropped on cross-origin redirects.
   const sensitiveHeaders = [...(init.sensitiveHeaders ?? []), ...boundNames(doc.state.originHeaders), ...Object.keys(secret)];
-  let session: Session;
+  let made: ReturnType<CreateSession<S, I>>;
   try {
-    session = create({ ...stateOptions(doc), ...init, cookies, baseUrl: init.baseUrl ?? doc.baseUrl, headers: everywhere, autosave, ...(sensitiveHeaders.length && { sensitiveHeaders }) });
+    made = create({ ...stateOptions(doc), ...init, cookies, baseUrl: init.baseUrl ?? doc.baseUrl, headers: everywhere, ...(sensitiveHeaders.length && { sensitiveHeaders }) });
   } catch (err) {
     // A header with CR/LF or a bad base URL in the file: the file's fault, not the caller's.
     throw new SessionFileError(path, `holds a setting that cannot be used (${(err as Error).message}). It was left untouched; fix or delete it.`, { code: 'ERR_SESSION_FILE_CORRUPT', cause: err });
   }
-  if (init.headers) applyHeaders(session.headers, init.headers);
-  bindLegacySecrets(session, doc.baseUrl, secret);
-  if (doc.login) setSessionLogin(session, doc.login);
-  if (doc.tokens) setSessionTokens(session, doc.tokens);
-  if (doc.tokens) restoreTokens(session, doc.tokens);
-  for (const [name, handler] of stateHandlers()) {
-    if (Object.prototype.hasOwnProperty.call(doc.state, name)) handler.restore(session, doc.state[name]);
+  const { session, parts } = made;
+  if (init.headers) applyHeaders(parts.headers, init.headers);
+  bindLegacySecrets(parts, doc.baseUrl, secret);
+  if (doc.login) parts.saved.login = { ...doc.login };
+  if (doc.tokens) parts.saved.tokens = { ...doc.tokens };
+  if (doc.tokens) restoreTokens(parts, doc.tokens);
+  for (const [name, entry] of Object.entries(STATE)) {
+    if (Object.prototype.hasOwnProperty.call(doc.state, name)) entry.restore(parts, doc.state[name]);
   }
-  rememberBaseline(session, path, doc);
+  rememberBaseline(parts, path, doc);
   return session;
 }
 
 /** What this session holds, as a document. */
-export function snapshot(session: Session): SessionDocument {
+export function snapshot(parts: PersistedParts): SessionDocument {
   const doc = emptyDocument();
-  if (session.config.baseUrl !== undefined) doc.baseUrl = String(session.config.baseUrl);
-  const { everywhere, secret } = splitHeaders(ownHeaders(session.headers));
+  if (parts.baseUrl !== undefined) doc.baseUrl = String(parts.baseUrl);
+  const { everywhere, secret } = splitHeaders(ownHeaders(parts.headers));
   doc.headers = everywhere;
-  doc.cookies = jarToJSON(session.cookies);
-  const login = getSessionLogin(session);
-  if (login) doc.login = login;
-  const tokens = tokensToSave(session);
+  doc.cookies = jarToJSON(parts.cookies);
+  if (parts.saved.login) doc.login = { ...parts.saved.login };
+  const tokens = tokensToSave(parts);
   if (tokens) doc.tokens = tokens;
-  for (const [name, handler] of stateHandlers()) {
-    const value = handler.save(session);
+  for (const [name, entry] of Object.entries(STATE)) {
+    const value = entry.save(parts);
     if (value !== undefined) doc.state[name] = value;
   }
   bindOnSave(doc, secret);
@@ -159,7 +172,7 @@ function bindOnSave(doc: SessionDocument, secret: Record<string, string | string
 }
 
 /** Secret headers of an older file (top-level `headers`): bound to the file's `baseUrl` origin, else dropped. */
-function bindLegacySecrets(session: Session, baseUrl: string | undefined, secret: Record<string, string | string[]>): void {
+function bindLegacySecrets(parts: PersistedParts, baseUrl: string | undefined, secret: Record<string, string | string[]>): void {
   if (baseUrl === undefined) return;
   let origin: string;
   try {
@@ -169,21 +182,17 @@ function bindLegacySecrets(session: Session, baseUrl: string | undefined, secret
   }
   for (const [name, value] of Object.entries(secret)) {
     try {
-      bindHeader(session, origin, name, value);
+      parts.saved.originHeaders.bind(origin, name, value);
     } catch {
       // not sendable (CR/LF): dropped
     }
   }
 }
 
-/** Options the saved features need (their `options` hook), for those `init` leaves out. */
-function stateOptions(doc: SessionDocument): Partial<SessionInit> {
-  const out: Partial<SessionInit> = {};
-  for (const [name, handler] of stateHandlers()) {
-    if (!handler.options || !Object.prototype.hasOwnProperty.call(doc.state, name)) continue;
-    Object.assign(out, handler.options(doc.state[name]));
-  }
-  return out;
+/** Options the saved state needs (the `csrf` profile its tokens were learned with), for those `init` leaves out. */
+function stateOptions(doc: SessionDocument): Pick<LoadInit, 'csrf'> {
+  const csrf = Object.prototype.hasOwnProperty.call(doc.state, 'csrf') ? savedCsrfProfile(doc.state.csrf) : undefined;
+  return csrf === undefined ? {} : { csrf };
 }
 
 /** The session's headers minus sessio's own defaults, which a newer sessio may change. */
@@ -217,14 +226,8 @@ function merge(base: Baseline | undefined, ours: SessionDocument, disk: SessionD
   return out;
 }
 
-function baselineOf(session: Session, path: string): Baseline | undefined {
-  return baselines.get(session)?.get(path);
-}
-
-function rememberBaseline(session: Session, path: string, doc: SessionDocument): void {
-  let byFile = baselines.get(session);
-  if (!byFile) baselines.set(session, (byFile = new Map()));
-  byFile.set(path, {
+function rememberBaseline(parts: PersistedParts, path: string, doc: SessionDocument): void {
+  parts.saved.baselines.set(path, {
     cookies: fingerprints(keyedCookies(doc.cookies)),
     headers: fingerprints(keyedObject(doc.headers)),
     state: fingerprints(keyedObject(doc.state)),

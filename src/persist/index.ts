@@ -6,9 +6,9 @@
  * read-merge-write cycle of two processes sequential; the merge makes the later one keep the
  * earlier one's cookies. Loading takes no lock: rename makes every read see a whole file.
  */
-export { saveSession, loadSession, readSessionFile, sessionFromDocument, snapshot, type SaveOptions } from './file.js';
-export { originHeaders, bindHeader, isOriginBoundHeader } from './origin-headers.js';
+export { saveSession, loadSession, readSessionFile, sessionFromDocument, snapshot, type SaveOptions, type LoadInit, type CreateSession } from './file.js';
+export { OriginHeaders, isOriginBoundHeader } from './origin-headers.js';
 export { Autosave, autosaveOptions, type AutosaveOptions } from './autosave.js';
-export { registerSessionState, setSessionLogin, getSessionLogin, setSessionTokens, getSessionTokens, type SessionStateHandler } from './state.js';
+export { SavedState, type PersistedParts } from './state.js';
 export { SESSION_FORMAT, SESSION_SCHEMA_VERSION, type SessionDocument, type LoginRecord, type TokenRecord } from './schema.js';
 export { writeFileAtomic, FILE_MODE, DIR_MODE } from './atomic.js';

@@ -4,12 +4,6 @@
 // to another host, whatever URL the caller uses the loaded session with.
 import { checkHeader, type RequestHeaders } from '../core/headers.js';
 import { isSecretHeader, isSensitive } from '../core/redact.js';
-import type { Session } from '../session/session.js';
-import { registerSessionState } from './state.js';
-
-type Bound = Map<string, RequestHeaders>;
-
-const bound = new WeakMap<Session, Bound>();
 
 /** Whether a default header must be bound to an origin rather than sent everywhere. */
 export function isOriginBoundHeader(name: string): boolean {
@@ -17,35 +11,52 @@ export function isOriginBoundHeader(name: string): boolean {
   return isSensitive(lower) || isSecretHeader(lower);
 }
 
-/** Binds (or with `null` unbinds) a default header to `origin` (`https://api.example.com`). */
-export function bindHeader(session: Session, origin: string, name: string, value: string | string[] | null): void {
-  const key = new URL(origin).origin;
-  const lower = name.toLowerCase();
-  let byOrigin = bound.get(session);
-  if (value === null) {
-    const headers = byOrigin?.get(key);
-    if (!headers) return;
-    delete headers[lower];
-    if (Object.keys(headers).length === 0) byOrigin!.delete(key);
-    return;
+/** Default headers bound to one origin each: added only to requests whose URL has that origin. */
+export class OriginHeaders {
+  readonly #byOrigin = new Map<string, RequestHeaders>();
+
+  /** Binds (or with `null` unbinds) a default header to `origin` (`https://api.example.com`). */
+  bind(origin: string, name: string, value: string | string[] | null): void {
+    const key = new URL(origin).origin;
+    const lower = name.toLowerCase();
+    if (value === null) {
+      const headers = this.#byOrigin.get(key);
+      if (!headers) return;
+      delete headers[lower];
+      if (Object.keys(headers).length === 0) this.#byOrigin.delete(key);
+      return;
+    }
+    for (const v of Array.isArray(value) ? value : [value]) checkHeader(lower, v);
+    let headers = this.#byOrigin.get(key);
+    if (!headers) this.#byOrigin.set(key, (headers = Object.create(null) as RequestHeaders));
+    headers[lower] = value;
   }
-  for (const v of Array.isArray(value) ? value : [value]) checkHeader(lower, v);
-  if (!byOrigin) bound.set(session, (byOrigin = new Map()));
-  let headers = byOrigin.get(key);
-  if (!headers) byOrigin.set(key, (headers = Object.create(null) as RequestHeaders));
-  headers[lower] = value;
-}
 
-/** The headers bound to `url`'s origin, for `Session.prepare`; undefined when there are none. */
-export function originHeaders(session: Session, url: URL): Readonly<RequestHeaders> | undefined {
-  return bound.get(session)?.get(url.origin);
-}
+  /** The headers bound to `url`'s origin; undefined when there are none (the usual case, checked per request). */
+  for(url: URL): Readonly<RequestHeaders> | undefined {
+    return this.#byOrigin.size === 0 ? undefined : this.#byOrigin.get(url.origin);
+  }
 
-/** Every bound header, by origin, as saved. */
-export function boundHeaders(session: Session): Record<string, RequestHeaders> {
-  const out: Record<string, RequestHeaders> = {};
-  for (const [origin, headers] of bound.get(session) ?? []) out[origin] = { ...headers };
-  return out;
+  /** Every bound header, by origin, as saved; undefined when there are none. */
+  save(): Record<string, RequestHeaders> | undefined {
+    if (this.#byOrigin.size === 0) return undefined;
+    const out: Record<string, RequestHeaders> = {};
+    for (const [origin, headers] of this.#byOrigin) out[origin] = { ...headers };
+    return out;
+  }
+
+  /** Binds the headers of a saved value; a name or value that cannot be sent (CR/LF…) is dropped, as if not saved. */
+  restore(value: unknown): void {
+    for (const [origin, headers] of Object.entries(parseBound(value))) {
+      for (const [name, v] of Object.entries(headers)) {
+        try {
+          this.bind(origin, name, v);
+        } catch {
+          // never sent
+        }
+      }
+    }
+  }
 }
 
 /** Header names bound anywhere in a saved value (to treat them as sensitive in the loaded session). */
@@ -77,21 +88,3 @@ function parseBound(value: unknown): Record<string, RequestHeaders> {
   }
   return out;
 }
-
-registerSessionState('originHeaders', {
-  save(session) {
-    const all = boundHeaders(session);
-    return Object.keys(all).length ? all : undefined;
-  },
-  restore(session, value) {
-    for (const [origin, headers] of Object.entries(parseBound(value))) {
-      for (const [name, v] of Object.entries(headers)) {
-        try {
-          bindHeader(session, origin, name, v);
-        } catch {
-          // A name or value that cannot be sent (CR/LF…): never sent, as if not saved.
-        }
-      }
-    }
-  },
-});

@@ -1,55 +1,52 @@
-import type { Session, SessionInit } from '../session/session.js';
+import type { CookieJar } from '../cookies/index.js';
+import type { RequestHeaders } from '../core/headers.js';
+import type { CsrfTokens } from '../features/csrf/tokens.js';
+import type { LoginCoordinator } from '../features/login/coordinator.js';
+import type { Fingerprints } from './merge.js';
+import { OriginHeaders } from './origin-headers.js';
 import type { LoginRecord, TokenRecord } from './schema.js';
 
-/**
- * A feature that keeps state in saved sessions (CSRF tokens, token login…). `save` returns undefined
- * for "nothing to save"; the value must survive JSON. `restore` runs on `Session.load`.
- */
-export interface SessionStateHandler {
-  save(session: Session): unknown;
-  restore(session: Session, value: unknown): void;
-  /**
-   * Session options the saved state needs, used on load where the caller gave none of them (the
-   * `csrf` profile the tokens were learned with, say); undefined when the value cannot give any.
-   */
-  options?(value: unknown): Partial<SessionInit> | undefined;
+/** A login's secrets as saved on opt-in, with the endpoint they are for. */
+export interface CredentialsRecord {
+  kind?: string;
+  url: string;
+  username?: string;
+  password?: string;
+  clientId?: string;
+  clientSecret?: string;
 }
 
-const handlers = new Map<string, SessionStateHandler>();
-
-/** Lets a feature (login, CSRF) persist its per-session state under `name` in session files. */
-export function registerSessionState(name: string, handler: SessionStateHandler): void {
-  handlers.set(name, handler);
+/** What this process last read from or wrote to a file: the base of the three-way merge. */
+export interface Baseline {
+  cookies: Fingerprints;
+  headers: Fingerprints;
+  state: Fingerprints;
+  scalars: Fingerprints;
 }
-
-export function stateHandlers(): ReadonlyMap<string, SessionStateHandler> {
-  return handlers;
-}
-
-const logins = new WeakMap<Session, LoginRecord>();
-const tokens = new WeakMap<Session, TokenRecord>();
 
 /**
- * How this session logs in again, saved with it. Include `password` only when the user opted in to
- * saving it; it is then kept by later saves until replaced.
+ * What persistence keeps for one session between saves and loads. The session creates and owns it,
+ * and hands it over with the rest of its {@link PersistedParts}; nothing here is global.
  */
-export function setSessionLogin(session: Session, login: LoginRecord | undefined): void {
-  if (login) logins.set(session, { ...login });
-  else logins.delete(session);
+export class SavedState {
+  /** How to log in again (the CLI writes one), saved in the file's `login` field. */
+  login: LoginRecord | undefined;
+  /** Tokens loaded from a file that no login took, kept for a later save. */
+  tokens: TokenRecord | undefined;
+  /** The login's secrets, when the caller opted in to saving them. */
+  credentials: CredentialsRecord | undefined;
+  /** Secret default headers, each bound to the origin it was given for. */
+  readonly originHeaders = new OriginHeaders();
+  /** Per file path, what this session last read or wrote there. */
+  readonly baselines = new Map<string, Baseline>();
 }
 
-export function getSessionLogin(session: Session): LoginRecord | undefined {
-  const l = logins.get(session);
-  return l && { ...l };
-}
-
-/** Access and refresh tokens saved with the session. */
-export function setSessionTokens(session: Session, value: TokenRecord | undefined): void {
-  if (value) tokens.set(session, { ...value });
-  else tokens.delete(session);
-}
-
-export function getSessionTokens(session: Session): TokenRecord | undefined {
-  const t = tokens.get(session);
-  return t && { ...t };
+/** The parts of a session that a session file holds, as the session hands them to persistence. */
+export interface PersistedParts {
+  readonly cookies: CookieJar;
+  readonly headers: RequestHeaders;
+  readonly baseUrl: string | URL | undefined;
+  readonly csrf: CsrfTokens | undefined;
+  readonly login: LoginCoordinator | undefined;
+  readonly saved: SavedState;
 }

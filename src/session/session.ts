@@ -1,33 +1,40 @@
+import { inspect } from 'node:util';
 import { encodeBody } from '../core/body.js';
-import { resolveSettings, type RequestOptions, type SessionOptions } from './config.js';
+import type { RequestOptions, SessionOptions } from './config.js';
 import { CookieJar } from '../cookies/index.js';
+import { ContextKey } from '../core/context.js';
 import { ACCEPT_ENCODING } from '../core/decode.js';
 import { AbortError, RequestError, TimeoutError } from '../core/errors.js';
 import { applyHeaders, headerBag, type RequestHeaders } from '../core/headers.js';
 import { sessionFetch } from './fetch.js';
 import { compose, type Send, type Stage } from '../core/pipeline.js';
-import { Autosave, autosaveOptions, loadSession, originHeaders, saveSession, type AutosaveOptions, type SaveOptions } from '../persist/index.js';
+import { resolveSettings, DEFAULT_MAX_REDIRECTS, type CoreRequestOptions } from '../core/options.js';
+import { Autosave, autosaveOptions, loadSession, saveSession, SavedState, type AutosaveOptions, type OriginHeaders, type PersistedParts, type SaveOptions } from '../persist/index.js';
 import { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
-import { AUTH, authStage, basicAuth, sessionAuthScheme, toAuthScheme, type AuthScheme } from '../stages/auth.js';
+import { basicAuth, toAuthScheme, type AuthScheme } from '../auth/scheme.js';
+import { AUTH, authStage, sessionAuthScheme } from '../stages/auth.js';
 import { cookieStage, REQUEST_COOKIES } from '../stages/cookies.js';
-import { redirectStage } from '../stages/redirects.js';
+import { redirectStage, type BeforeRedirect } from '../stages/redirects.js';
 import { beforeRedirect, hookStage } from '../stages/hooks.js';
 import { recordStage } from '../observe/har-stage.js';
 import { HOOKS, mergeHooks } from '../stages/hook-set.js';
-import { attachLog, createLog, LOG, type Log } from '../core/log/index.js';
+import { createLog, log, LOG, type Log } from '../core/log/index.js';
 import { logStage } from '../observe/log-stage.js';
-import { MULTIPART } from '../core/log/body.js';
 import { HarRecorder, type Har, type HarExportOptions, type HarOptions } from '../observe/har.js';
 import { retryStage } from '../stages/retry.js';
+import { RETRY, resolveRetry } from '../stages/retry-policy.js';
 import { RateLimiter, withQueueStats, type QueueStats } from '../stages/rate-limit.js';
 import { csrfStage } from '../features/csrf/stage.js';
 import { reloginStage, staleCookieGuard } from '../features/login/stage.js';
 import { CsrfTokens } from '../features/csrf/tokens.js';
 import { LoginCoordinator } from '../features/login/coordinator.js';
+import type { PortRequestOptions, SessionPort } from '../features/port.js';
+import { PROXY } from '../transport/proxy.js';
 import { Transport } from '../transport/transport.js';
 import type { OriginStats } from '../transport/agents.js';
 import { appendParams, mergeParams, resolveUrl } from '../core/url.js';
+import { redactUrl } from '../core/redact.js';
 import { VERSION } from '../core/version.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -57,20 +64,30 @@ export class Session {
   readonly cookies: CookieJar;
   /** Headers sent with every request; change them freely (names are case-insensitive, values checked). */
   readonly headers: RequestHeaders;
+  /**
+   * Default headers bound to one origin each, added only to requests to that origin: secret headers
+   * of a loaded session file, or an API key you want sent to one host only.
+   * @example `s.originHeaders.bind('https://api.example.com', 'X-Api-Key', key)`
+   */
+  readonly originHeaders: OriginHeaders;
   /** The options the session was made with. */
   readonly config: Readonly<SessionInit>;
   /** A WHATWG `fetch` that goes through this session (cookies, auth, pool, redirects). */
   readonly fetch: typeof globalThis.fetch;
   readonly #transport: Transport;
-  readonly #send: Send;
   readonly #sensitive: ReadonlySet<string>;
   readonly #log: Log;
   readonly #har = new HarRecorder();
   readonly #limiter: RateLimiter | undefined;
   readonly #auth: AuthScheme | undefined;
+  readonly #saved = new SavedState();
+  readonly #parts: PersistedParts;
+  readonly #port: SessionPort;
   readonly #autosave: Autosave | undefined;
   readonly #csrf: CsrfTokens | undefined;
   readonly #login: LoginCoordinator | undefined;
+  #send: Send | undefined;
+  #sendOwn: Send | undefined;
 
   constructor(options: SessionInit = {}) {
     this.config = options;
@@ -79,12 +96,14 @@ export class Session {
       { 'user-agent': `sessio/${VERSION}`, accept: '*/*', 'accept-encoding': ACCEPT_ENCODING },
       options.headers,
     ));
+    this.originHeaders = this.#saved.originHeaders;
     this.#auth = sessionAuthScheme(options.auth, options.baseUrl);
-    this.#csrf = options.csrf ? new CsrfTokens(options.csrf, this) : undefined;
-    this.#login = options.login ? new LoginCoordinator(options.login, this, this.#csrf) : undefined;
     this.#sensitive = new Set((options.sensitiveHeaders ?? []).map((h) => h.toLowerCase()));
     this.#log = createLog(options.logger);
-    attachLog(this, this.#log);
+    this.#port = this.#makePort();
+    this.#csrf = options.csrf ? new CsrfTokens(options.csrf, this.#port) : undefined;
+    this.#login = options.login ? new LoginCoordinator(options.login, this.#port, this.#csrf) : undefined;
+    this.#parts = { cookies: this.cookies, headers: this.headers, baseUrl: options.baseUrl, csrf: this.#csrf, login: this.#login, saved: this.#saved };
     if (options.har) this.#har.start(options.har === true ? {} : options.har);
     this.#transport = new Transport({
       ...(options.pool && { pool: options.pool }),
@@ -95,13 +114,15 @@ export class Session {
     });
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     const autosave = autosaveOptions(options.autosave);
-    this.#autosave = autosave && new Autosave(this, autosave);
+    this.#autosave = autosave && new Autosave(this.#parts, autosave);
     this.#autosave?.markSaved();
-    this.#send = compose(this.stages(), (req) => this.#transport.send(req));
     this.fetch = sessionFetch(this);
   }
 
-  /** The pipeline, outermost first. Each stage lives in its own file under `stages/`. */
+  /**
+   * The pipeline of the caller's requests, outermost first; each stage lives in its own file. Built
+   * at the first request, so a subclass that overrides this sees its own fields set.
+   */
   protected stages(): Stage[] {
     return [
       ...(this.#autosave ? [this.#autosave.stage] : []),
@@ -110,6 +131,13 @@ export class Session {
       redirectStage(beforeRedirect),
       retryStage,
       ...(this.#limiter ? [this.#limiter.stage] : []),
+      ...this.#lowerStages(),
+    ];
+  }
+
+  /** The stages of every hop, below redirects and retries; sessio's own requests run only these. */
+  #lowerStages(): Stage[] {
+    return [
       ...(this.#csrf ? [csrfStage(this.#csrf)] : []),
       authStage,
       cookieStage(this.cookies),
@@ -119,12 +147,47 @@ export class Session {
     ];
   }
 
+  #dispatch = (req: PreparedRequest): Promise<Response> => this.#transport.send(req);
+
+  /** What the CSRF and login features see of this session (features/port.ts). */
+  #makePort(): SessionPort {
+    const request = (method: string, url: string | URL, options?: PortRequestOptions) => this.#sendOwnRequest(method, url, options);
+    return {
+      baseUrl: this.config.baseUrl === undefined ? undefined : new URL(String(this.config.baseUrl)),
+      cookies: this.cookies,
+      log: this.#log,
+      resolve: (url) => resolveUrl(url, this.config.baseUrl),
+      request,
+      get: (url, options) => request('GET', url, options),
+      post: (url, options) => request('POST', url, options),
+    };
+  }
+
+  /**
+   * Sends a request of sessio's own (a login, a CSRF token page) below the caller's hooks, retries,
+   * rate limit, autosave and re-login, with defaults that suit it whatever the session's are.
+   */
+  async #sendOwnRequest(method: string, url: string | URL, options: PortRequestOptions = {}): Promise<Response> {
+    const own: RequestOptions = {
+      ...options,
+      followRedirects: options.followRedirects ?? true,
+      maxRedirects: Math.max(options.maxRedirects ?? this.config.maxRedirects ?? DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_REDIRECTS),
+      throwHttpErrors: options.throwHttpErrors ?? false,
+      stream: false,
+    };
+    const req = this.prepare(method, url, own);
+    if (options.beforeRedirect) req.context.set(REDIRECT_GUARD, options.beforeRedirect);
+    this.#sendOwn ??= compose([redirectStage(guardedRedirect), ...this.#lowerStages()], this.#dispatch);
+    return this.#sendOwn(req);
+  }
+
   /** Sends a request. `url` is resolved against `baseUrl`. */
   async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
     const req = this.prepare(method, url, options);
     const { total } = req.settings.timeout;
     const userSignal = options.signal;
-    if (total === undefined && !userSignal) return finish(await this.#send(req), req);
+    const send = (this.#send ??= compose(this.stages(), this.#dispatch));
+    if (total === undefined && !userSignal) return finish(await send(req), req);
     const ac = new AbortController();
     req.settings.signal = ac.signal;
     const timer = total === undefined ? undefined : setTimeout(() => ac.abort(new TimeoutError('total', total, req.method, req.url)), total);
@@ -134,7 +197,7 @@ export class Session {
     else userSignal?.addEventListener('abort', onAbort, { once: true });
     let streaming = false;
     try {
-      const res = await finish(await this.#send(req), req);
+      const res = await finish(await send(req), req);
       // A streamed body stays cancellable through the signal until it is read or closed.
       streaming = res.body !== undefined && !res.body.closed;
       if (streaming) res.body!.once('close', unlisten);
@@ -154,7 +217,7 @@ export class Session {
     const m = method.toUpperCase();
     if (!TOKEN.test(m)) throw new RequestError(`Invalid HTTP method ${JSON.stringify(method)}`);
     const target = resolveUrl(url, this.config.baseUrl);
-    const settings = resolveSettings(this.config, options);
+    const settings = resolveSettings(this.config as CoreRequestOptions, options);
     let auth = options.auth === undefined ? this.#auth : toAuthScheme(options.auth);
     if (target.username || target.password) {
       // Credentials in the URL are Basic auth for that request, as in requests, and never sent in the URL.
@@ -164,7 +227,7 @@ export class Session {
     }
     if (this.config.params || options.params) appendParams(target, mergeParams(this.config.params, options.params));
     // Secret headers of a loaded session file (or the CLI) go to the origin they were saved for only.
-    const bound = originHeaders(this, target);
+    const bound = this.#saved.originHeaders.for(target);
     const defaults = bound ? { ...this.headers, ...bound } : { ...this.headers };
     const headers = options.headers ? applyHeaders(defaults, options.headers) : defaults;
     const body = encodeBody(options);
@@ -173,13 +236,17 @@ export class Session {
       if (body.contentLength !== undefined && typeof body.data !== 'string' && !(body.data instanceof Uint8Array)) headers['content-length'] = String(body.contentLength);
     }
     const req = new PreparedRequest({ method: m, url: target, headers, body, settings, sensitiveHeaders: this.#sensitive });
-    if (auth) req.context[AUTH] = auth;
-    req.context[LOG] = this.#log;
+    const { context } = req;
+    if (auth) context.set(AUTH, auth);
+    context.set(LOG, this.#log);
     const hooks = mergeHooks(this.config.hooks, options.hooks);
-    if (hooks) req.context[HOOKS] = hooks;
-    if (options.multipart) req.context[MULTIPART] = options.multipart;
+    if (hooks) context.set(HOOKS, hooks);
+    const retry = resolveRetry(this.config.retry, options.retry);
+    if (retry.limit > 0) context.set(RETRY, retry);
+    const proxy = options.proxy !== undefined ? options.proxy : this.config.proxy;
+    if (proxy !== undefined) context.set(PROXY, proxy);
     const own = ownCookies(headers, options.cookies);
-    if (own) req.context[REQUEST_COOKIES] = own;
+    if (own) context.set(REQUEST_COOKIES, own);
     return req;
   }
 
@@ -187,8 +254,13 @@ export class Session {
     return this.request('GET', url, options);
   }
 
+  /**
+   * A HEAD request that, like requests' `Session.head()`, does not follow redirects unless asked
+   * (`{ followRedirects: true }`): the 3xx and its `Location` are usually what a HEAD is for.
+   * `s.request('HEAD', url)` follows them like any other method.
+   */
   head(url: string | URL, options?: RequestOptions): Promise<Response> {
-    return this.request('HEAD', url, options);
+    return this.request('HEAD', url, { ...options, followRedirects: options?.followRedirects ?? false });
   }
 
   options(url: string | URL, options?: RequestOptions): Promise<Response> {
@@ -275,7 +347,7 @@ export class Session {
    * processes saved there meanwhile. Passwords and client secrets only with `includeCredentials: true`.
    */
   save(path: string, options?: SaveOptions): Promise<void> {
-    return saveSession(this, path, options);
+    return saveSession(this.#parts, path, options);
   }
 
   /**
@@ -291,7 +363,10 @@ export class Session {
    * ```
    */
   static load(path: string, options: SessionInit = {}): Promise<Session> {
-    return loadSession(path, options, (init) => new Session(init));
+    return loadSession(path, options, (init) => {
+      const session = new Session({ ...init, autosave: autosaveOptions(options.autosave, path) ?? false });
+      return { session, parts: session.#parts };
+    });
   }
 
   /** Writes pending autosave changes, then closes the session's connections. Requests after this fail. */
@@ -307,7 +382,33 @@ export class Session {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+
+  /** `Session(baseUrl=http://api.example.com, cookies=3, csrf=spring, login=form)`: no secret, no internals. */
+  toString(): string {
+    const parts = [
+      ...(this.config.baseUrl !== undefined ? [`baseUrl=${redactUrl(String(this.config.baseUrl))}`] : []),
+      `cookies=${this.cookies.size}`,
+      ...(this.#csrf ? [`csrf=${typeof this.config.csrf === 'string' ? this.config.csrf : 'custom'}`] : []),
+      ...(this.#login ? [`login=${this.#login.strategy.kind ?? 'custom'}`] : []),
+      ...(this.#limiter ? ['rateLimit'] : []),
+      ...(this.#autosave ? ['autosave'] : []),
+    ];
+    return `Session(${parts.join(', ')})`;
+  }
+
+  /** What `console.log(session)` prints: {@link Session.toString}. */
+  [inspect.custom](): string {
+    return this.toString();
+  }
 }
+
+/** The redirect guard of one of sessio's own requests (a login must not follow its body elsewhere). */
+const REDIRECT_GUARD = new ContextKey<BeforeRedirect>('redirectGuard');
+
+const guardedRedirect: BeforeRedirect = async (next, res) => {
+  await next.context.get(REDIRECT_GUARD)?.(next, res);
+  log.redirect(next, res);
+};
 
 async function finish(res: Response, req: PreparedRequest): Promise<Response> {
   if (!req.settings.throwHttpErrors || res.status < 400) return res;

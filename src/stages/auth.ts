@@ -1,50 +1,14 @@
+import { sameAuthOrigin, toAuthScheme, type AuthInit, type AuthScheme } from '../auth/scheme.js';
+import { ContextKey } from '../core/context.js';
+import { log } from '../core/log/index.js';
 import type { PreparedRequest } from '../core/request.js';
-import type { Response } from '../core/response.js';
 import type { Stage } from '../core/pipeline.js';
 
-/** Username and password: HTTP Basic. */
-export interface BasicCredentials {
-  username: string;
-  password: string;
-}
+/** The request's auth scheme, set by the session (or a token login) for the auth stage. */
+export const AUTH = new ContextKey<AuthScheme>('auth');
 
-/**
- * An authentication scheme. `apply` adds credentials to a hop bound for the request's own origin;
- * `challenge` may answer a 401 by preparing new credentials, and returns true to send the hop again.
- */
-export interface AuthScheme {
-  apply(req: PreparedRequest): void | Promise<void>;
-  challenge?(res: Response, req: PreparedRequest): boolean | Promise<boolean>;
-}
-
-/** What the `auth` option takes. */
-export type AuthInit = BasicCredentials | AuthScheme;
-
-/** HTTP Basic (RFC 7617), UTF-8 encoded as browsers and requests do. */
-export function basicAuth(username: string, password: string): AuthScheme {
-  const value = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
-  return { apply: (req) => void (req.headers.authorization = value) };
-}
-
-/** Turns the `auth` option into a scheme. */
-export function toAuthScheme(init: AuthInit | null | undefined): AuthScheme | undefined {
-  if (!init) return undefined;
-  if (typeof (init as AuthScheme).apply === 'function') return init as AuthScheme;
-  const { username, password } = init as BasicCredentials;
-  return basicAuth(username, password);
-}
-
-/**
- * Whether credentials given for `from` may be sent to `to`: same scheme, host and port, or the
- * same host upgraded from http:80 to https:443 (requests' should_strip_auth).
- */
-export function sameAuthOrigin(from: URL, to: URL): boolean {
-  if (from.origin === to.origin) return true;
-  return from.hostname === to.hostname && from.protocol === 'http:' && to.protocol === 'https:' && from.port === '' && to.port === '';
-}
-
-/** Key under which the session stores the request's auth scheme in `req.context`. */
-export const AUTH = 'auth';
+/** Set once a hop answered a 401 challenge: a scheme answers at most one per hop. */
+const CHALLENGED = new ContextKey<true>('authChallenged', { hop: true });
 
 /** The origin a session-level scheme is bound to (its `baseUrl`'s). */
 const BOUND_ORIGIN = new WeakMap<AuthScheme, URL>();
@@ -77,15 +41,17 @@ function mayApply(scheme: AuthScheme, req: PreparedRequest): boolean {
  * the scheme answer one 401 challenge (Digest) per hop.
  */
 export const authStage: Stage = async (req, next) => {
-  const scheme = req.context[AUTH] as AuthScheme | undefined;
+  const scheme = req.context.get(AUTH);
   if (!scheme || !mayApply(scheme, req)) return next(req);
   await scheme.apply(req);
   const res = await next(req);
-  if (res.status !== 401 || !scheme.challenge || req.context.authChallenged) return res;
+  if (res.status !== 401 || !scheme.challenge || req.context.has(CHALLENGED)) return res;
   if (!(await scheme.challenge(res, req))) return res;
-  if (req.body && !req.body.replay) return res; // the body is gone; the caller sees the 401
-  req.context.authChallenged = true;
-  if (req.body) req.body = req.body.replay!();
+  const again = req.resend();
+  if (!again) return res; // the body is gone; the caller sees the 401
+  req.context.set(CHALLENGED, true);
   await res.cancel();
-  return next(req);
+  const answered = await next(again); // it carries the credentials `challenge` prepared
+  if (answered.status === 401) log.debug('auth', `401 from ${req.url.origin} again: the answer to its challenge was refused (wrong username or password?)`, req);
+  return answered;
 };

@@ -1,3 +1,4 @@
+import { ContextKey } from '../core/context.js';
 import type { Stage } from '../core/pipeline.js';
 
 /** The part of a cookie jar the session uses (the `CookieJar` class implements it). */
@@ -7,8 +8,8 @@ export interface CookieJarLike {
   getCookieHeader(url: URL): string;
 }
 
-/** Key under which the session keeps the request's own cookies (the `cookies` option and a user Cookie header). */
-export const REQUEST_COOKIES = 'requestCookies';
+/** The request's own cookies (the `cookies` option and a user Cookie header), set by the session. */
+export const REQUEST_COOKIES = new ContextKey<string>('requestCookies');
 
 /**
  * Sends the jar's cookies for each hop's URL, plus the request's own cookies while the hop stays on
@@ -17,7 +18,7 @@ export const REQUEST_COOKIES = 'requestCookies';
 export function cookieStage(jar: CookieJarLike): Stage {
   return async (req, next) => {
     // The origin check reads URL.origin twice; skip it when the request brought no cookies of its own.
-    const given = req.context[REQUEST_COOKIES] as string | undefined;
+    const given = req.context.get(REQUEST_COOKIES);
     const own = given !== undefined && req.isOriginal() ? given : undefined;
     const fromJar = jar.getCookieHeader(req.url);
     const header = own && fromJar ? `${own}; ${fromJar}` : own || fromJar;

@@ -1,3 +1,4 @@
+import { ContextKey } from '../core/context.js';
 import { log } from '../core/log/index.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
@@ -40,7 +41,7 @@ export type BeforeRetryHook = (req: PreparedRequest, reason: Error | Response, a
  */
 export type OnErrorHook = (err: Error, req: PreparedRequest) => void | Error | Response | Promise<void | Error | Response>;
 
-type OneOrMany<T> = T | readonly T[];
+export type OneOrMany<T> = T | readonly T[];
 
 /**
  * Hooks of a session or of one request. Each may be one function or a list; a request's hooks run
@@ -81,8 +82,8 @@ export interface ResolvedHooks {
 
 export const DEFAULT_HOOK_RETRY_LIMIT = 2;
 
-/** Key of the request's resolved hooks in `req.context`. */
-export const HOOKS = 'hooks';
+/** The request's resolved hooks, set by the session. */
+export const HOOKS = new ContextKey<ResolvedHooks>('hooks');
 
 /**
  * The value an `afterResponse` hook returns to send the request again.
@@ -127,7 +128,7 @@ export function mergeHooks(session: Hooks | undefined, request: Hooks | undefine
 
 /** The hooks attached to a request by the session, if any. */
 export function hooksOf(req: PreparedRequest): ResolvedHooks | undefined {
-  return req.context[HOOKS] as ResolvedHooks | undefined;
+  return req.context.get(HOOKS);
 }
 
 /** Runs `beforeRequest` hooks in order; the first response returned wins and stops the rest. */

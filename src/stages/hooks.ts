@@ -1,45 +1,10 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import type { EncodedBody } from '../core/body.js';
-import type { RequestHeaders } from '../core/headers.js';
 import { announceRetry, hooksOf, isRetryRequest, runAfterResponse, runBeforeRedirect, runBeforeRequest, runOnError } from './hook-set.js';
 import { log } from '../core/log/index.js';
 import type { Stage } from '../core/pipeline.js';
-import { PreparedRequest } from '../core/request.js';
+import type { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import type { BeforeRedirect } from './redirects.js';
-
-/** The request as the user made it, to start each hook retry from. */
-interface Pristine {
-  readonly req: PreparedRequest;
-  readonly method: string;
-  readonly url: string;
-  readonly headers: RequestHeaders;
-  readonly body: EncodedBody | undefined;
-  readonly context: Record<string, unknown>;
-}
-
-function capture(req: PreparedRequest): Pristine {
-  const headers: RequestHeaders = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? [...v] : v;
-  return { req, method: req.method, url: req.url.href, headers, body: req.body, context: { ...req.context } };
-}
-
-/** A fresh copy of the original request (redirects and stages changed the one sent), or undefined when its body is gone. */
-function fresh(p: Pristine): PreparedRequest | undefined {
-  if (p.body && !p.body.replay) return undefined;
-  const headers: RequestHeaders = {};
-  for (const [k, v] of Object.entries(p.headers)) headers[k] = Array.isArray(v) ? [...v] : v;
-  const req = new PreparedRequest({
-    method: p.method,
-    url: new URL(p.url),
-    headers,
-    body: p.body?.replay?.(),
-    settings: p.req.settings,
-    sensitiveHeaders: p.req.sensitiveHeaders,
-  });
-  Object.assign(req.context, p.context);
-  return req;
-}
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
@@ -57,8 +22,8 @@ export const hookStage: Stage = (req, next) => {
 };
 
 async function withHooks(req: PreparedRequest, next: (req: PreparedRequest) => Promise<Response>, hooks: NonNullable<ReturnType<typeof hooksOf>>): Promise<Response> {
-  const pristine = hooks.afterResponse.length ? capture(req) : undefined;
-  let current = req;
+  // Hooks change the copy they are given; a retry starts again from the request as it came in.
+  let current = req.nextHop();
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     const early = await runBeforeRequest(current);
@@ -72,7 +37,7 @@ async function withHooks(req: PreparedRequest, next: (req: PreparedRequest) => P
     }
     const result = await runAfterResponse(res, current, attempt);
     if (!isRetryRequest(result)) return result;
-    const again = attempt < hooks.retryLimit && pristine ? fresh(pristine) : undefined;
+    const again = attempt < hooks.retryLimit ? req.resend() : undefined;
     if (!again) {
       log.debug('hooks', `afterResponse asked for a retry of ${current.method} ${current.url.href} but ${attempt >= hooks.retryLimit ? `the limit (${hooks.retryLimit}) is reached` : 'its body cannot be sent again'}; keeping the response`, current);
       return res;

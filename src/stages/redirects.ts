@@ -1,9 +1,10 @@
 import { RedirectError, TooManyRedirectsError } from '../core/errors.js';
 import { isSecretHeader, isSensitive, redactUrl } from '../core/redact.js';
+import type { RequestHeaders } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Hop, Response } from '../core/response.js';
 import type { Stage } from '../core/pipeline.js';
-import { sameAuthOrigin } from './auth.js';
+import { sameAuthOrigin } from '../auth/scheme.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -21,19 +22,19 @@ export function redirectMethod(status: number, method: string): string {
   return method;
 }
 
-function dropBody(req: PreparedRequest): void {
-  req.body = undefined;
-  delete req.headers['content-type'];
-  delete req.headers['content-length'];
-  delete req.headers['transfer-encoding'];
+/** The request's headers for the next hop: without the body's when the body is dropped, without credentials across origins. */
+function nextHeaders(req: PreparedRequest, url: URL, dropBody: boolean): RequestHeaders {
+  const crossOrigin = !sameAuthOrigin(req.url, url);
+  const out: RequestHeaders = {};
+  for (const name in req.headers) {
+    if (dropBody && BODY_HEADERS.has(name)) continue;
+    if (crossOrigin && (isSensitive(name, req.sensitiveHeaders) || isSecretHeader(name))) continue;
+    out[name] = req.headers[name]!;
+  }
+  return out;
 }
 
-/** Removes credentials that belong to the previous origin. */
-function stripCredentials(req: PreparedRequest): void {
-  for (const name of Object.keys(req.headers)) {
-    if (isSensitive(name, req.sensitiveHeaders) || isSecretHeader(name)) delete req.headers[name];
-  }
-}
+const BODY_HEADERS = new Set(['content-type', 'content-length', 'transfer-encoding']);
 
 function nextUrl(location: string, res: Response, req: PreparedRequest): URL {
   let url: URL;
@@ -50,20 +51,19 @@ function nextUrl(location: string, res: Response, req: PreparedRequest): URL {
   return url;
 }
 
-/** Turns `req` into the next hop of the redirect `res`. */
-function prepareNextHop(req: PreparedRequest, res: Response, location: string): void {
+/** The next hop of the redirect `res`, made from the request the previous hop started from. */
+function nextHop(req: PreparedRequest, res: Response, location: string): PreparedRequest {
   const url = nextUrl(location, res, req);
   const method = redirectMethod(res.status, req.method);
-  if (method !== req.method) dropBody(req);
-  else if (req.body) {
-    if (!req.body.replay) {
+  const dropBody = method !== req.method;
+  let body = dropBody ? undefined : req.body;
+  if (body) {
+    if (!body.replay) {
       throw new RedirectError(`Cannot follow ${res.status} to ${redactUrl(url)}: the request body was a stream and cannot be sent again; pass a string, Uint8Array, Blob or a file path instead`, req.method, req.url);
     }
-    req.body = req.body.replay();
+    body = body.replay();
   }
-  if (!sameAuthOrigin(req.url, url)) stripCredentials(req);
-  req.method = method;
-  req.url = url;
+  return req.nextHop({ method, url, headers: nextHeaders(req, url, dropBody), body });
 }
 
 /**
@@ -71,21 +71,24 @@ function prepareNextHop(req: PreparedRequest, res: Response, location: string): 
  * rebuilt, credentials re-applied or dropped), and records every hop in `response.history`.
  */
 export function redirectStage(beforeRedirect?: BeforeRedirect): Stage {
-  return async (req, next) => {
+  return async (first, next) => {
     const history: Hop[] = [];
-    let res = await next(req);
+    // Every hop is sent as a copy: the stages below add credentials, cookies and tokens to the copy,
+    // and the next hop is made from `hop`, which holds only what the caller and the redirects gave.
+    let hop = first;
+    let res = await next(hop.nextHop());
     for (;;) {
       const location = res.headers.get('location');
-      if (!req.settings.followRedirects || !REDIRECTS.has(res.status) || location === null) break;
+      if (!hop.settings.followRedirects || !REDIRECTS.has(res.status) || location === null) break;
       history.push(res);
-      if (history.length > req.settings.maxRedirects) {
+      if (history.length > hop.settings.maxRedirects) {
         await res.cancel();
-        throw new TooManyRedirectsError(req.settings.maxRedirects, req.method, req.url, history);
+        throw new TooManyRedirectsError(hop.settings.maxRedirects, hop.method, hop.url, history);
       }
       await res.cancel();
-      prepareNextHop(req, res, location);
-      if (beforeRedirect) await beforeRedirect(req, res);
-      res = await next(req);
+      hop = nextHop(hop, res, location);
+      if (beforeRedirect) await beforeRedirect(hop, res);
+      res = await next(hop.nextHop());
     }
     res.history = history;
     return res;

@@ -1,3 +1,4 @@
+import { ContextKey } from '../core/context.js';
 import { RequestError, type SessioError } from '../core/errors.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
@@ -92,6 +93,9 @@ export interface RetryPolicy {
   shouldRetry: RetryOptions['shouldRetry'];
   onRetry: RetryOptions['onRetry'];
 }
+
+/** The call's retry policy, resolved by the session from its and the request's `retry` options. */
+export const RETRY = new ContextKey<RetryPolicy>('retry');
 
 export const DEFAULT_RETRY_LIMIT = 2;
 export const DEFAULT_RETRY_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'];

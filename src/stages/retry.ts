@@ -4,11 +4,12 @@ import type { Stage } from '../core/pipeline.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { serverDelay } from './retry-after.js';
-import { errorCodesOf, type RetryContext, type RetryPolicy } from './retry-policy.js';
+import { errorCodesOf, RETRY, type RetryContext, type RetryPolicy } from './retry-policy.js';
+import { ContextKey } from '../core/context.js';
 import { sleep } from '../core/sleep.js';
 
-/** Key in `req.context` of the time (performance.now()) at which the request's total timeout fires. */
-const DEADLINE = 'retryDeadline';
+/** The time (performance.now()) at which the call's total timeout fires. */
+const DEADLINE = new ContextKey<number>('retryDeadline');
 
 /** The outcome of one attempt: a response or an error, never both. */
 type Outcome = { response: Response; error?: undefined } | { response?: undefined; error: SessioError };
@@ -17,7 +18,9 @@ function deadlineOf(req: PreparedRequest): number | undefined {
   const total = req.settings.timeout.total;
   if (total === undefined) return undefined;
   // The first hop starts with the request, so its start is the clock the total timeout runs on.
-  return (req.context[DEADLINE] ??= performance.now() + total) as number;
+  let deadline = req.context.get(DEADLINE);
+  if (deadline === undefined) req.context.set(DEADLINE, (deadline = performance.now() + total));
+  return deadline;
 }
 
 /** The default rule: idempotent method, and a listed status or a listed network error code. */
@@ -66,7 +69,7 @@ function give(outcome: Outcome): Response {
  * replayed is sent once.
  */
 export const retryStage: Stage = (req, next) => {
-  const policy = req.settings.retry;
+  const policy = req.context.get(RETRY);
   // Not async on this path: a stage with nothing to do must not cost a promise per hop.
   if (!policy || policy.limit === 0 || (req.body && !req.body.replay)) return next(req);
   return withRetries(req, next, policy);
@@ -74,16 +77,18 @@ export const retryStage: Stage = (req, next) => {
 
 async function withRetries(req: PreparedRequest, next: (req: PreparedRequest) => Promise<Response>, policy: RetryPolicy): Promise<Response> {
   deadlineOf(req);
+  // Each attempt is a fresh copy of the hop: what the stages below added to one is not in the next.
+  let current = req.nextHop();
   for (let retries = 0; ; retries++) {
-    const outcome = await attempt(req, next);
+    const outcome = await attempt(current, next);
     if (retries >= policy.limit || req.settings.signal?.aborted) return give(outcome);
-    const ctx = await planRetry(policy, req, outcome, retries + 1);
+    const ctx = await planRetry(policy, current, outcome, retries + 1);
     if (!ctx) return give(outcome);
     await outcome.response?.cancel();
     await policy.onRetry?.(ctx);
     // Logs the retry, publishes it on diagnostics_channel and runs the beforeRetry hooks.
-    await announceRetry(req, outcome.error ?? outcome.response, ctx.attempt, ctx.delay);
+    current = req.resend()!; // replayable: checked before the first attempt
+    await announceRetry(current, outcome.error ?? outcome.response, ctx.attempt, ctx.delay);
     await sleep(ctx.delay, req.settings.signal, req.method, req.url);
-    if (req.body) req.body = req.body.replay!();
   }
 }

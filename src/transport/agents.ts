@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
-import type { PoolOptions, TLSOptions } from '../session/config.js';
+import type { PoolOptions, TLSOptions } from '../core/options.js';
 import { RequestError } from '../core/errors.js';
 
 /** Per-origin counters: sockets opened and requests sent, so connection reuse is visible. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { Client, Pool, ProxyAgent, type Dispatcher } from 'undici';
-import type { PoolOptions, TLSOptions } from '../session/config.js';
+import { ContextKey } from '../core/context.js';
+import type { PoolOptions, TLSOptions } from '../core/options.js';
 import { ProxyError, safeUrl } from '../core/errors.js';
 import { checkHeader } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
@@ -49,8 +50,11 @@ export interface ProxyChoice {
   noProxy: readonly string[];
 }
 
-/** Key in `req.context` of the proxy the current hop went through, for errors and tunnel checks. */
-export const HOP_PROXY = 'proxy';
+/** The proxy the current hop went through, for errors and tunnel checks. */
+export const HOP_PROXY = new ContextKey<ProxyChoice>('hopProxy', { hop: true });
+
+/** The call's `proxy` option (the request's, else the session's); absent leaves it to the environment, `null` goes direct. */
+export const PROXY = new ContextKey<ProxyInit | null>('proxy');
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -182,7 +186,7 @@ export class ProxyRouter {
 
   /** The proxy for this hop, or undefined to go direct. */
   choose(req: PreparedRequest): ProxyChoice | undefined {
-    const option = req.settings.proxy;
+    const option = req.context.get(PROXY);
     if (option === null) return undefined;
     if (option !== undefined) {
       const choice = parseProxy(option);
@@ -198,10 +202,10 @@ export class ProxyRouter {
   dispatcherFor(req: PreparedRequest): Dispatcher | undefined {
     const choice = this.choose(req);
     if (!choice) {
-      delete req.context[HOP_PROXY];
+      req.context.delete(HOP_PROXY);
       return undefined;
     }
-    req.context[HOP_PROXY] = choice;
+    req.context.set(HOP_PROXY, choice);
     const { tls, timeout } = req.settings;
     const key = fingerprint([choice.url.href, choice.token, choice.headers, choice.tls, tls, timeout.connect]);
     let agent = this.#agents.get(key);
@@ -270,7 +274,7 @@ function refusedMessage(proxy: ProxyChoice, status: number): string {
 
 /** The ProxyError for an undici error raised by the proxy hop, or undefined when it is not the proxy's. */
 export function proxyErrorOf(err: unknown, req: PreparedRequest): ProxyError | undefined {
-  const proxy = req.context[HOP_PROXY] as ProxyChoice | undefined;
+  const proxy = req.context.get(HOP_PROXY);
   if (!proxy) return undefined;
   const message = String((err as Error)?.message ?? '');
   const code = String((err as { code?: unknown })?.code ?? '');
@@ -294,7 +298,7 @@ export function proxyErrorOf(err: unknown, req: PreparedRequest): ProxyError | u
  * credentials came from the proxy itself and not from the origin.
  */
 export function proxyRefusalOf(status: number, headers: Record<string, string | string[] | undefined>, req: PreparedRequest): ProxyError | undefined {
-  const proxy = req.context[HOP_PROXY] as ProxyChoice | undefined;
+  const proxy = req.context.get(HOP_PROXY);
   if (!proxy || req.url.protocol !== 'http:' || proxy.url.protocol !== 'http:') return undefined;
   const base = { proxy: proxy.url, method: req.method, url: req.url, status };
   if (status === 407) return new ProxyError(refusedMessage(proxy, 407), base);

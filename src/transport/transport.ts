@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { PoolOptions, TLSOptions } from '../session/config.js';
+import type { PoolOptions, TLSOptions } from '../core/options.js';
 import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../core/decode.js';
 import { Headers } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';

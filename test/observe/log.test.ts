@@ -172,9 +172,10 @@ describe('logging', () => {
     await using s = new Session({ baseUrl: server.url, logger, hooks: { afterResponse: (_r, _q, { attempt }) => (attempt === 0 ? retry({ delay: 1 }) : undefined) } });
     await s.get('/json');
     await expect(s.get('http://127.0.0.1:1/closed')).rejects.toThrow();
-    log.login(s, { url: `${server.url}/login?password=${SECRETS.password}`, ok: false, ms: 12.5, scheme: 'form', status: 200, reason: `bad password=${SECRETS.password}` });
-    log.debug('csrf', `token from meta: _csrf=${SECRETS.csrf}`, s);
-    log.debug('other', 'shown too: an injected logger gets every section', s);
+    const owner = { log: createLog(logger) };
+    log.login(owner, { url: `${server.url}/login?password=${SECRETS.password}`, ok: false, ms: 12.5, scheme: 'form', status: 200, reason: `bad password=${SECRETS.password}` });
+    log.debug('csrf', `token from meta: _csrf=${SECRETS.csrf}`, owner);
+    log.debug('other', 'shown too: an injected logger gets every section', owner);
     const text = lines.join('\n');
     expectNoSecret(text);
     expect(text).toMatch(/sessio:retry ↻ retry 1 of GET \S+\/json in 1\.0 ms after 200/);
@@ -202,7 +203,7 @@ describe('diagnostics_channel', () => {
       await using s = new Session({ baseUrl: server.url, hooks: { afterResponse: (r, _q, { attempt }) => (r.status === 200 && attempt === 0 ? retry() : undefined) } });
       await s.get('/go');
       await expect(s.get('http://127.0.0.1:1/')).rejects.toThrow();
-      log.login(s, { url: server.url, ok: true, ms: 1 });
+      log.login({ log: createLog(undefined) }, { url: server.url, ok: true, ms: 1 });
     } finally {
       for (const unsub of subs) unsub();
     }

@@ -16,12 +16,10 @@ export interface BodySnapshot {
   readonly multipart: MultipartInit | undefined;
 }
 
-/** Key in `req.context` where the session keeps the `multipart` option, for `toCurl()`. */
-export const MULTIPART = 'multipart';
-
 /** Describes a body without reading or copying it. */
-export function snapshotBody(body: EncodedBody | undefined, multipart: MultipartInit | undefined): BodySnapshot | undefined {
+export function snapshotBody(body: EncodedBody | undefined): BodySnapshot | undefined {
   if (!body) return undefined;
+  const multipart = body.multipart;
   const data = typeof body.data === 'string' || body.data instanceof Uint8Array ? body.data : undefined;
   if (data !== undefined) return { kind: 'fixed', data, size: body.contentLength, multipart: undefined };
   return { kind: multipart ? 'multipart' : 'stream', data: undefined, size: body.contentLength, multipart };

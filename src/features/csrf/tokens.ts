@@ -1,9 +1,6 @@
 import type { PreparedRequest } from '../../core/request.js';
 import type { Response } from '../../core/response.js';
-import type { Session } from '../../session/session.js';
-import { resolveUrl } from '../../core/url.js';
-import { internalRequest } from '../login/requests.js';
-import { currentScope, withScope } from '../login/scope.js';
+import type { SessionPort } from '../port.js';
 import { findHtmlTokens } from './html.js';
 import { toCsrfProfile, type CsrfInit, type CsrfProfile } from './profiles.js';
 
@@ -46,14 +43,6 @@ export interface SavedCsrfState {
 }
 
 const SOURCES: ReadonlySet<string> = new Set(['cookie', 'html', 'json']);
-const registry = new WeakMap<Session, CsrfTokens>();
-
-/** The CSRF tokens of a session made with the `csrf` option. */
-export function csrfTokensOf(session: Session): CsrfTokens | undefined {
-  return registry.get(session);
-}
-
-type CookieReader = { getCookies(url: URL): readonly { name: string; value: string }[] };
 
 /**
  * The CSRF tokens of a session, one per origin. Tokens are learned from the responses that pass
@@ -63,18 +52,17 @@ type CookieReader = { getCookies(url: URL): readonly { name: string; value: stri
 export class CsrfTokens {
   readonly profile: CsrfProfile;
   readonly #init: CsrfInit;
-  readonly #session: Session;
+  readonly #session: SessionPort;
   readonly #tokens = new Map<string, CsrfToken>();
   readonly #fetching = new Map<string, Promise<void>>();
   readonly #metaNames: ReadonlySet<string>;
   readonly #inputNames: ReadonlySet<string>;
   #tokenUrl: URL | undefined | null = null;
 
-  constructor(init: CsrfInit, session: Session) {
+  constructor(init: CsrfInit, session: SessionPort) {
     this.profile = toCsrfProfile(init);
     this.#init = init;
     this.#session = session;
-    registry.set(session, this);
     const meta = this.profile.meta;
     this.#metaNames = new Set(meta ? [meta.token, ...(meta.header ? [meta.header] : [])] : []);
     this.#inputNames = new Set(this.profile.hiddenInputs ?? []);
@@ -97,7 +85,7 @@ export class CsrfTokens {
   get tokenUrl(): URL | undefined {
     if (this.#tokenUrl === null) {
       const t = this.profile.tokenUrl;
-      this.#tokenUrl = t === undefined ? undefined : resolveUrl(t, this.#session.config.baseUrl);
+      this.#tokenUrl = t === undefined ? undefined : this.#session.resolve(t);
     }
     return this.#tokenUrl;
   }
@@ -105,7 +93,7 @@ export class CsrfTokens {
   /** Adds the token of the hop's origin to an unsafe request; fetches one first when the profile can. */
   async apply(req: PreparedRequest): Promise<string | undefined> {
     let t = this.get(req.url);
-    if ((!t || t.stale) && currentScope() !== 'csrf') {
+    if (!t || t.stale) {
       await this.fetch(req.url, false);
       t = this.get(req.url);
     }
@@ -176,10 +164,10 @@ export class CsrfTokens {
     if (!source) return Promise.resolve();
     let running = this.#fetching.get(origin);
     if (!running) {
-      running = withScope('csrf', async () => {
-        const res = await this.#session.request('GET', source, { ...internalRequest(this.#session), headers: { accept: source === tokenUrl ? 'application/json' : 'text/html' } });
+      running = (async () => {
+        const res = await this.#session.get(source, { headers: { accept: source === tokenUrl ? 'application/json' : 'text/html' } });
         await res.cancel();
-      }).finally(() => this.#fetching.delete(origin));
+      })().finally(() => this.#fetching.delete(origin));
       this.#fetching.set(origin, running);
     }
     return running;
@@ -235,14 +223,14 @@ export class CsrfTokens {
   /** A token cookie already in the jar (loaded from disk, say) counts for the `baseUrl` origin only. */
   #fromJar(url: URL): CsrfToken | undefined {
     const cookie = this.profile.cookie;
-    const base = this.#session.config.baseUrl;
-    if (!cookie || base === undefined || new URL(String(base)).origin !== url.origin) return undefined;
+    const base = this.#session.baseUrl;
+    if (!cookie || base === undefined || base.origin !== url.origin) return undefined;
     const value = this.#cookieValue(url);
     return value ? { token: value, header: cookie.header, source: 'cookie', from: url, stale: false } : undefined;
   }
 
   #cookieValue(url: URL): string | undefined {
-    const jar = this.#session.cookies as unknown as CookieReader;
+    const jar = this.#session.cookies;
     const name = this.profile.cookie!.name;
     const raw = jar.getCookies(url).find((c) => c.name === name)?.value;
     if (!raw) return undefined;

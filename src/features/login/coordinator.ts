@@ -1,9 +1,7 @@
 import type { CsrfTokens } from '../csrf/tokens.js';
-import type { Session } from '../../session/session.js';
 import { SessioError } from '../../core/errors.js';
 import { log } from '../../core/log/index.js';
-import { resolveUrl } from '../../core/url.js';
-import { withScope } from './scope.js';
+import type { SessionPort } from '../port.js';
 import type { TokenSet } from './token.js';
 import type { LoginContext, LoginStrategy } from './types.js';
 
@@ -14,13 +12,6 @@ export interface BoundTokens extends TokenSet {
   url: string;
   /** The origins they may be sent to. */
   origins: string[];
-}
-
-const coordinators = new WeakMap<Session, LoginCoordinator>();
-
-/** The login coordinator of a session (for saving and loading its state). */
-export function loginCoordinatorOf(session: Session): LoginCoordinator | undefined {
-  return coordinators.get(session);
 }
 
 /**
@@ -37,11 +28,10 @@ export class LoginCoordinator {
   #loggedIn = false;
   #origins: ReadonlySet<string> | undefined;
 
-  constructor(strategy: LoginStrategy, session: Session, csrf: CsrfTokens | undefined) {
+  constructor(strategy: LoginStrategy, port: SessionPort, csrf: CsrfTokens | undefined) {
     this.strategy = strategy;
     this.#csrf = csrf;
-    this.context = { session, resolve: (url) => resolveUrl(url, session.config.baseUrl) };
-    coordinators.set(session, this);
+    this.context = { session: port, resolve: (url) => port.resolve(url) };
   }
 
   /** Whether the login keeps tokens a saved session can hold. */
@@ -128,7 +118,7 @@ export class LoginCoordinator {
     this.#loggedIn = false;
     this.#generation++;
     try {
-      if (this.strategy.logout) await withScope('login', () => this.strategy.logout!(this.context));
+      if (this.strategy.logout) await this.strategy.logout(this.context);
     } finally {
       this.#csrf?.clear();
     }
@@ -153,7 +143,7 @@ export class LoginCoordinator {
   }
 
   #run(work: () => Promise<void>): Promise<void> {
-    this.#running ??= withScope('login', async () => {
+    this.#running ??= (async () => {
       this.#started++;
       const before = this.#csrf?.snapshot();
       await this.#logged(work);
@@ -164,7 +154,7 @@ export class LoginCoordinator {
         const page = this.strategy.loginUrl(this.context);
         for (const origin of this.#allOrigins()) await this.#csrf.afterLogin(origin, before, page);
       }
-    }).finally(() => {
+    })().finally(() => {
       this.#running = undefined;
     });
     return this.#running;

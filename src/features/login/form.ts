@@ -4,7 +4,7 @@ import type { Response } from '../../core/response.js';
 import { findLoginForm, findPageMessage, type LoginForm } from './page.js';
 import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
 import { defaultOrigins } from './origins.js';
-import { credentialRequest, internalRequest } from './requests.js';
+import { credentialRequest } from './requests.js';
 
 /** Options of {@link formLogin}. */
 export interface FormLoginOptions extends ReloginOptions {
@@ -56,7 +56,7 @@ export function formLoginSucceeded(res: Response, loginPage: URL): boolean {
 }
 
 function sessionIds(ctx: LoginContext, url: URL): Map<string, string> {
-  const jar = ctx.session.cookies as unknown as { getCookies(u: URL): readonly { name: string; value: string }[] };
+  const jar = ctx.session.cookies;
   return new Map(jar.getCookies(url).filter((c) => SESSION_COOKIE.test(c.name)).map((c) => [c.name, c.value]));
 }
 
@@ -105,8 +105,7 @@ type Outcome = 'ok' | { error: AuthenticationError; raced: boolean };
 async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: Record<string, string>): Promise<Outcome> {
   const s = ctx.session;
   const pageUrl = ctx.resolve(options.url);
-  const own = internalRequest(s);
-  const page = await s.get(pageUrl, { ...own, headers: { accept: 'text/html,application/xhtml+xml', ...ajax } });
+  const page = await s.get(pageUrl, { headers: { accept: 'text/html,application/xhtml+xml', ...ajax } });
   if (page.status >= 400) {
     return { error: new AuthenticationError(`the login page answered ${page.status}`, { method: 'GET', url: page.url, status: page.status }), raced: false };
   }
@@ -114,14 +113,14 @@ async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: 
   const action = form?.action ? new URL(form.action, page.url) : new URL(page.url);
   checkAction(action, new URL(page.url), options.allowOrigins);
   const method = form?.method ?? 'POST';
-  const jar = s.cookies as unknown as { getCookieHeader(u: URL): string };
+  const jar = s.cookies;
   const cookiesAfterPage = jar.getCookieHeader(action);
   const before = sessionIds(ctx, action);
   const fields = formFields(form, options);
   const headers = { accept: 'text/html,application/xhtml+xml', ...ajax };
   const res = method === 'GET'
-    ? await s.get(action, { ...own, params: fields, headers })
-    : await s.post(action, { ...credentialRequest(s, action), form: fields, headers });
+    ? await s.get(action, { params: fields, headers })
+    : await s.post(action, { ...credentialRequest(action), form: fields, headers });
   const ok = options.success ? await options.success(res) : formLoginSucceeded(res, pageUrl);
   if (!ok) {
     const sent = (res.history[0] ?? res).request.headers.cookie ?? '';
@@ -174,7 +173,7 @@ export function formLogin(options: FormLoginOptions): LoginStrategy {
     },
     async logout(ctx) {
       if (options.logoutUrl === undefined) return;
-      const res = await ctx.session.post(ctx.resolve(options.logoutUrl), { ...internalRequest(ctx.session), headers: { accept: 'text/html,application/xhtml+xml' } });
+      const res = await ctx.session.post(ctx.resolve(options.logoutUrl), { headers: { accept: 'text/html,application/xhtml+xml' } });
       await res.cancel();
     },
   };

@@ -71,7 +71,7 @@ function firstOf(body: unknown, paths: readonly string[]): unknown {
 export function jwtLogin(options: JwtLoginOptions): LoginStrategy {
   const headers: RequestHeaders = { accept: 'application/json', ...options.headers };
   const toTokens = async (ctx: LoginContext, url: URL, json: Record<string, unknown>): Promise<TokenSet> => {
-    const res = await ctx.session.post(url, { ...credentialRequest(ctx.session, url), json, headers, auth: null });
+    const res = await ctx.session.post(url, { ...credentialRequest(url), json, headers, auth: null });
     checkTokenOrigin(res, url, 'POST');
     let token: unknown;
     if (options.tokenHeader) {

@@ -35,7 +35,7 @@ async function tokenRequest(ctx: LoginContext, o: OAuth2ClientOptions, grant: Re
     form.client_id = o.clientId;
     if (o.clientSecret !== undefined) form.client_secret = o.clientSecret;
   }
-  const res = await ctx.session.post(url, { ...credentialRequest(ctx.session, url), form, headers, auth: null });
+  const res = await ctx.session.post(url, { ...credentialRequest(url), form, headers, auth: null });
   checkTokenOrigin(res, url, 'POST');
   const body = await readTokenResponse(res, 'POST', (b) => b.access_token);
   const type = body.token_type;
@@ -53,8 +53,8 @@ async function tokenRequest(ctx: LoginContext, o: OAuth2ClientOptions, grant: Re
 /** The access token goes to the given origins, else the `baseUrl` origin, else the token endpoint's. */
 function apiOrigins(ctx: LoginContext, o: OAuth2ClientOptions): ReadonlySet<string> {
   if (o.origins) return new Set(o.origins.map((x) => new URL(x).origin));
-  const base = ctx.session.config.baseUrl;
-  return new Set([base !== undefined ? new URL(String(base)).origin : ctx.resolve(o.tokenUrl).origin]);
+  const base = ctx.session.baseUrl;
+  return new Set([base !== undefined ? base.origin : ctx.resolve(o.tokenUrl).origin]);
 }
 
 function grantLogin(o: OAuth2ClientOptions, obtain: ((ctx: LoginContext) => Promise<TokenSet>) | undefined, initialRefreshToken?: string, user?: LoginCredentials): LoginStrategy {

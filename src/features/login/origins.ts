@@ -4,7 +4,7 @@ import type { LoginContext } from './types.js';
 export function defaultOrigins(ctx: LoginContext, loginUrl: string | URL, given: readonly string[] | undefined): ReadonlySet<string> {
   if (given) return new Set(given.map((o) => new URL(o).origin));
   const out = new Set<string>([ctx.resolve(loginUrl).origin]);
-  const base = ctx.session.config.baseUrl;
-  if (base !== undefined) out.add(new URL(String(base)).origin);
+  const base = ctx.session.baseUrl;
+  if (base !== undefined) out.add(base.origin);
   return out;
 }

@@ -1,39 +1,20 @@
-import { DEFAULT_MAX_REDIRECTS, type RequestOptions } from '../../session/config.js';
 import { AuthenticationError } from '../../core/errors.js';
 import type { Response } from '../../core/response.js';
-import type { Session } from '../../session/session.js';
+import type { PortRequestOptions } from '../port.js';
 
 /**
- * Options every request sessio makes for itself (login pages, token endpoints, CSRF fetches) pins:
- * session defaults chosen for the caller's own requests (`followRedirects: false`, `stream: true`,
- * `throwHttpErrors: true`, `maxRedirects: 0`) would otherwise break a login that needs the redirect
- * after the form post, a buffered body to read the token from, and the error status to explain a refusal.
+ * Options for a request that carries credentials in its body (a login form, a token request): a
+ * 307/308 keeps the body, so a redirect that would re-send it to another origin (or from https to
+ * http) is refused with an AuthenticationError before anything is sent there. Redirects that drop the
+ * body (302/303 → GET) may still go anywhere, as a browser's would.
  */
-export function internalRequest(session: Session): Pick<RequestOptions, 'followRedirects' | 'maxRedirects' | 'throwHttpErrors' | 'stream'> {
-  return {
-    followRedirects: true,
-    maxRedirects: Math.max(session.config.maxRedirects ?? DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_REDIRECTS),
-    throwHttpErrors: false,
-    stream: false,
-  };
-}
-
-/**
- * {@link internalRequest} for a request that carries credentials in its body (a login form, a token
- * request): a 307/308 keeps the body, so a redirect that would re-send it to another origin (or from
- * https to http) is refused with an AuthenticationError before anything is sent there. Redirects
- * that drop the body (302/303 → GET) may still go anywhere, as a browser's would.
- */
-export function credentialRequest(session: Session, target: URL): ReturnType<typeof internalRequest> & Pick<RequestOptions, 'hooks'> {
+export function credentialRequest(target: URL): Pick<PortRequestOptions, 'beforeRedirect'> {
   const origin = target.origin;
   return {
-    ...internalRequest(session),
-    hooks: {
-      beforeRedirect: (next) => {
-        if (next.body === undefined || next.url.origin === origin) return;
-        throw new AuthenticationError(`the login request to ${origin} was redirected with its body to ${next.url.origin}; sessio does not send login credentials to another origin`,
-          { method: next.method, url: target });
-      },
+    beforeRedirect: (next) => {
+      if (next.body === undefined || next.url.origin === origin) return;
+      throw new AuthenticationError(`the login request to ${origin} was redirected with its body to ${next.url.origin}; sessio does not send login credentials to another origin`,
+        { method: next.method, url: target });
     },
   };
 }

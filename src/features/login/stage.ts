@@ -1,8 +1,6 @@
-import type { EncodedBody } from '../../core/body.js';
-import type { RequestHeaders } from '../../core/headers.js';
+import { ContextKey } from '../../core/context.js';
 import type { LoginCoordinator } from './coordinator.js';
 import { looksLoggedOut } from './detect.js';
-import { currentScope } from './scope.js';
 import type { Stage } from '../../core/pipeline.js';
 import type { PreparedRequest } from '../../core/request.js';
 import { Headers } from '../../core/headers.js';
@@ -11,29 +9,10 @@ import { Response } from '../../core/response.js';
 /** Methods replayed after a re-login without asking: safe or idempotent (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
-const RELOGGED = 'relogged';
-const STARTED = 'loginsStartedBefore';
-
-interface Saved {
-  method: string;
-  url: URL;
-  headers: RequestHeaders;
-  body: EncodedBody | undefined;
-}
-
-function save(req: PreparedRequest): Saved {
-  return { method: req.method, url: req.url, headers: { ...req.headers }, body: req.body };
-}
-
-/** Puts the request back as it was before the redirect chain changed it. */
-function restore(req: PreparedRequest, saved: Saved): void {
-  req.method = saved.method;
-  req.url = saved.url;
-  for (const k of Object.keys(req.headers)) delete req.headers[k];
-  Object.assign(req.headers, saved.headers);
-  req.body = saved.body?.replay?.();
-  delete req.context.authChallenged;
-}
+/** Set once the call was replayed after a re-login: it is replayed at most once. */
+const RELOGGED = new ContextKey<true>('relogged');
+/** How many logins had started when the call was sent: a response to an older login's session is stale. */
+const STARTED = new ContextKey<number>('loginsStartedBefore');
 
 async function isLoggedOut(c: LoginCoordinator, res: Response, req: PreparedRequest): Promise<boolean> {
   if (looksLoggedOut(res, req, c.strategy.loginUrl(c.context))) return true;
@@ -41,9 +20,9 @@ async function isLoggedOut(c: LoginCoordinator, res: Response, req: PreparedRequ
   return custom ? await custom(res, req) : false;
 }
 
-function replayable(c: LoginCoordinator, saved: Saved): boolean {
-  if (!IDEMPOTENT.has(saved.method) && !c.strategy.options.replayUnsafe) return false;
-  return !saved.body || saved.body.replay !== undefined;
+function replayable(c: LoginCoordinator, req: PreparedRequest): boolean {
+  if (!IDEMPOTENT.has(req.method) && !c.strategy.options.replayUnsafe) return false;
+  return !req.body || req.body.replay !== undefined;
 }
 
 /**
@@ -53,24 +32,25 @@ function replayable(c: LoginCoordinator, saved: Saved): boolean {
  */
 export function reloginStage(c: LoginCoordinator): Stage {
   return async (req, next) => {
-    if (currentScope() || !c.covers(req.originalUrl)) return next(req);
+    if (!c.covers(req.originalUrl)) return next(req);
     // A request sent in the middle of a login would carry a half-made session.
     await c.idle();
     if (c.strategy.eager && !c.loggedIn) await c.login();
     const seen = c.generation;
-    req.context[STARTED] = c.started;
-    await c.strategy.authorize?.(req, c.context);
-    const saved = save(req);
-    const res = await next(req);
-    if (req.context[RELOGGED] || c.strategy.options.relogin === false || !replayable(c, saved)) return res;
-    if (!(await isLoggedOut(c, res, req))) return res;
+    req.context.set(STARTED, c.started);
+    // The login's credentials go on a copy: the replay starts again from the request as it came.
+    const sent = req.nextHop();
+    await c.strategy.authorize?.(sent, c.context);
+    const res = await next(sent);
+    if (req.context.has(RELOGGED) || c.strategy.options.relogin === false || !replayable(c, req)) return res;
+    if (!(await isLoggedOut(c, res, sent))) return res;
     await res.cancel();
     await c.renew(seen);
-    restore(req, saved);
-    req.context[RELOGGED] = true;
-    req.context[STARTED] = c.started;
-    await c.strategy.authorize?.(req, c.context);
-    return next(req);
+    const again = req.resend()!;
+    req.context.set(RELOGGED, true);
+    req.context.set(STARTED, c.started);
+    await c.strategy.authorize?.(again, c.context);
+    return next(again);
   };
 }
 
@@ -92,7 +72,7 @@ async function withoutCookies(res: Response): Promise<Response> {
 export function staleCookieGuard(c: LoginCoordinator): Stage {
   return async (req, next) => {
     const res = await next(req);
-    const before = req.context[STARTED] as number | undefined;
+    const before = req.context.get(STARTED);
     if (before === undefined || c.started === before || !res.headers.has('set-cookie')) return res;
     if (!looksLoggedOut(res, req, c.strategy.loginUrl(c.context))) return res;
     return withoutCookies(res);

@@ -3,18 +3,13 @@ import { AuthenticationError } from '../../core/errors.js';
 import { checkHeader } from '../../core/headers.js';
 import type { PreparedRequest } from '../../core/request.js';
 import type { Response } from '../../core/response.js';
-import { AUTH, type AuthScheme } from '../../stages/auth.js';
-import { withScope } from './scope.js';
-import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';
+import type { AuthScheme } from '../../auth/scheme.js';
+import { AUTH } from '../../stages/auth.js';
+import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions, TokenSet } from './types.js';
+
+export type { TokenSet } from './types.js';
 
 /** Tokens a token login holds. */
-export interface TokenSet {
-  accessToken: string;
-  refreshToken?: string;
-  /** Milliseconds since the epoch; from `expires_in` or the JWT's `exp`. */
-  expiresAt?: number;
-}
-
 /** How a token login gets its tokens; {@link tokenLogin} does the rest. */
 export interface TokenGrant {
   /** For log lines: `jwt`, `oauth2`… */
@@ -96,7 +91,7 @@ export function tokenLogin(source: TokenGrant, options: ReloginOptions): LoginSt
   const skew = (source.refreshBeforeSeconds ?? 30) * 1000;
   const word = source.scheme ?? 'Bearer';
   const scheme: AuthScheme = {
-    apply(req) {
+    apply(req: PreparedRequest) {
       if (!tokens) return;
       const value = `${word} ${tokens.accessToken}`;
       checkHeader('authorization', value);
@@ -109,7 +104,7 @@ export function tokenLogin(source: TokenGrant, options: ReloginOptions): LoginSt
     tokens = await source.obtain(ctx);
   };
   const renew = (ctx: LoginContext): Promise<void> => {
-    renewing ??= withScope('login', async () => {
+    renewing ??= (async () => {
       const rt = tokens?.refreshToken ?? source.initialRefreshToken;
       if (rt && source.refresh) {
         try {
@@ -121,7 +116,7 @@ export function tokenLogin(source: TokenGrant, options: ReloginOptions): LoginSt
         }
       }
       await obtain(ctx);
-    }).finally(() => {
+    })().finally(() => {
       renewing = undefined;
     });
     return renewing;
@@ -143,7 +138,7 @@ export function tokenLogin(source: TokenGrant, options: ReloginOptions): LoginSt
     async authorize(req: PreparedRequest, ctx: LoginContext) {
       if (tokens?.expiresAt !== undefined && tokens.expiresAt - skew <= Date.now()) await renew(ctx);
       // A scheme the caller chose for this request wins over the login's token.
-      req.context[AUTH] ??= scheme;
+      if (!req.context.has(AUTH)) req.context.set(AUTH, scheme);
     },
     async logout(ctx) {
       const held = tokens;

@@ -1,12 +1,15 @@
 import type { PreparedRequest } from '../../core/request.js';
 import type { Response } from '../../core/response.js';
-import type { Session } from '../../session/session.js';
-import type { TokenSet } from './token.js';
+import type { SessionPort } from '../port.js';
 
 /** What a login strategy gets to work with. */
 export interface LoginContext {
-  /** The session: its requests made during a login skip automatic re-login. */
-  readonly session: Session;
+  /**
+   * The session, as features see it: requests sent through it (`ctx.session.post(...)`) run below the
+   * caller's hooks, retries and automatic re-login, so a login never waits on itself. Send a login's
+   * requests through it, not through the `Session` object, which would wait for the login to finish.
+   */
+  readonly session: SessionPort;
   /** Resolves a URL against the session's `baseUrl`. */
   resolve(url: string | URL): URL;
 }
@@ -64,4 +67,11 @@ export interface LoginCredentials {
   password?: string;
   clientId?: string;
   clientSecret?: string;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** Milliseconds since the epoch; from `expires_in` or the JWT's `exp`. */
+  expiresAt?: number;
 }
