@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { PoolOptions, TLSOptions } from '../core/options.js';
 import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../core/decode.js';
-import { Headers } from '../core/headers.js';
+import { copyHeaders, Headers } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
 import { Response } from '../core/response.js';
 import { Agents, type OriginStats } from './agents.js';
@@ -108,7 +108,9 @@ export class Transport {
         origin,
         path: req.url.pathname + req.url.search,
         method: req.method as Dispatcher.HttpMethod,
-        headers: req.headers,
+        // undici's ProxyAgent writes `host` into the object it gets: a copy keeps the hop's own headers
+        // (retried, replayed, snapshotted) as sessio built them.
+        headers: copyHeaders(req.headers),
         body: req.body?.data ?? null,
       };
       const response = settings.timeout.response;
