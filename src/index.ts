@@ -37,6 +37,7 @@ export {
   DecodeError,
   SessionClosedError,
   BodyTooLargeError,
+  HeadersTooLargeError,
   RedirectError,
   TooManyRedirectsError,
   HTTPError,

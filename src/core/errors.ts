@@ -157,6 +157,19 @@ export class BodyTooLargeError extends SessioError {
   }
 }
 
+/**
+ * A response whose head (status line and headers) is larger than `maxHeaderSize`: a cookie bomb, a
+ * runaway header. Nothing of the response is kept; `limit` is the limit that applied.
+ */
+export class HeadersTooLargeError extends SessioError {
+  readonly limit: number;
+  constructor(limit: number, method: string, url: string | URL, cause?: unknown) {
+    super(`The response headers exceed maxHeaderSize (${limit} bytes)${where(method, url)}. Raise the session's maxHeaderSize if the server is yours and trusted.`,
+      { code: 'ERR_HEADERS_TOO_LARGE', method, url, cause });
+    this.limit = limit;
+  }
+}
+
 /** A redirect could not be followed: a non-http(s) Location, or a body that cannot be sent again. */
 export class RedirectError extends SessioError {
   constructor(message: string, method: string, url: string | URL) {
