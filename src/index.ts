@@ -46,6 +46,7 @@ export {
   DecodeError,
   SessionClosedError,
   BodyTooLargeError,
+  HeadersTooLargeError,
   RedirectError,
   TooManyRedirectsError,
   HTTPError,

@@ -142,3 +142,13 @@ export class Headers implements Iterable<[string, string]> {
     return out;
   }
 }
+
+/** A copy of the headers whose arrays are copied too, so that changing one never changes the other. */
+export function copyHeaders(headers: Readonly<RequestHeaders>): RequestHeaders {
+  const out: RequestHeaders = {};
+  for (const k in headers) {
+    const v = headers[k]!;
+    out[k] = Array.isArray(v) ? [...v] : v;
+  }
+  return out;
+}

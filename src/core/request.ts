@@ -1,7 +1,7 @@
 import type { EncodedBody } from './body.js';
 import { RequestContext } from './context.js';
 import type { ResolvedSettings } from './options.js';
-import type { RequestHeaders } from './headers.js';
+import { copyHeaders, type RequestHeaders } from './headers.js';
 import { redactHeaders, redactUrl } from './redact.js';
 import { toCurl, type CurlOptions } from './curl.js';
 import { snapshotBody, type BodySnapshot } from './log/body.js';
@@ -104,15 +104,6 @@ export class PreparedRequest {
   toCurl(options?: CurlOptions): string {
     return this.snapshot().toCurl(options);
   }
-}
-
-function copyHeaders(headers: RequestHeaders): RequestHeaders {
-  const out: RequestHeaders = {};
-  for (const k in headers) {
-    const v = headers[k]!;
-    out[k] = Array.isArray(v) ? [...v] : v;
-  }
-  return out;
 }
 
 /** What one hop sent: method, URL and headers. `toString()` is redacted. */

@@ -119,6 +119,7 @@ export class Session {
       ...(typeof options.timeout === 'object' && options.timeout?.connect !== undefined && { connectTimeout: options.timeout.connect }),
       ...(options.dispatcher && { dispatcher: options.dispatcher }),
       ...(options.trustEnv !== undefined && { trustEnv: options.trustEnv }),
+      ...(options.maxHeaderSize !== undefined && { maxHeaderSize: checkedHeaderSize(options.maxHeaderSize) }),
     });
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     const autosave = autosaveOptions(options.autosave);
@@ -464,4 +465,10 @@ function ownCookies(headers: RequestHeaders, cookies: Record<string, string> | u
     parts.push(`${name}=${value}`);
   }
   return parts.length ? parts.join('; ') : undefined;
+}
+
+/** The `maxHeaderSize` option, refused early when undici would refuse it at the first request. */
+function checkedHeaderSize(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < 1) throw new RequestError(`maxHeaderSize must be a positive whole number of bytes, not ${bytes}`);
+  return bytes;
 }
