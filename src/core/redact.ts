@@ -329,6 +329,8 @@ function displayCopy(value: unknown, seen: WeakMap<object, unknown>, depth: numb
   if (seen.has(value)) return seen.get(value);
   if (depth >= DISPLAY_DEPTH) return '[…]';
   if (value instanceof Error) return errorCopy(value, seen, depth);
+  // A nested object with its own inspection (a Headers, a jar, a request) prints itself redacted.
+  if (depth > 0 && typeof (value as { [INSPECT]?: unknown })[INSPECT] === 'function') return value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     seen.set(value, out);
@@ -336,7 +338,7 @@ function displayCopy(value: unknown, seen: WeakMap<object, unknown>, depth: numb
     return out;
   }
   if (value instanceof Map || value instanceof Set) return `[${value.constructor.name} of ${value.size}]`;
-  const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+  const out = Object.create(withoutInspect(Object.getPrototypeOf(value) as object | null)) as Record<string, unknown>;
   seen.set(value, out);
   const extra = (value as { sensitiveHeaders?: unknown }).sensitiveHeaders;
   for (const [key, v] of Object.entries(value)) out[key] = displayMember(key, v, extra instanceof Set ? extra : undefined, seen, depth);
@@ -356,6 +358,20 @@ function displayMember(key: string, value: unknown, extra: ReadonlySet<string> |
 function isHeaderRecord(value: unknown): value is RequestHeaders {
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
   return Object.values(value).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+}
+
+/** `proto` with its custom inspection turned off, so a redacted copy prints as the class would by default. */
+function withoutInspect(proto: object | null): object | null {
+  if (proto === null || proto === Object.prototype || !(INSPECT in proto)) return proto;
+  return Object.create(proto, { [INSPECT]: { value: undefined } }) as object;
+}
+
+/**
+ * A `[util.inspect.custom]` method for sessio's classes that hold requests, responses and headers: the
+ * object printed as usual, redacted by {@link redactForDisplay}.
+ */
+export function inspectRedacted(this: object, _depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+  return inspect(redactForDisplay(this), options);
 }
 
 /**
