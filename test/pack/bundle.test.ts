@@ -91,4 +91,4 @@ it('runs bundled, and a saved session keeps its CSRF token (no module tree-shake
   const r = await run(process.execPath, [bundle, file], path.dirname(bundle), 30_000);
   expect(r.code, describeRun('node bundle.mjs', r)).toBe(0);
   expect(JSON.parse(r.stdout)).toEqual({ version: await packageVersion(), status: 201, sent: 'token-1', pages: 1, savedTokens: ['token-1'] });
-});
+}, 90_000);
