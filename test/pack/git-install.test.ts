@@ -50,11 +50,11 @@ it('is built by `prepare`: the installed package imports and runs', async (ctx) 
   const r = await runImportCheck(consumer);
   expect(r.code, describeRun('node check.mjs', r)).toBe(0);
   expect(JSON.parse(r.stdout)).toEqual(await expectedImportCheck());
-});
+}, 90_000);
 
 it('runs as `npx sessio --help`', async (ctx) => {
   needsInstall(ctx);
   const r = await runHelp(consumer);
   expect(r.code, describeRun('npx sessio --help', r)).toBe(0);
   expect(r.stdout).toMatch(/^Usage: sessio /m);
-});
+}, 90_000);

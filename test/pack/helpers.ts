@@ -99,8 +99,13 @@ export async function runImportCheck(dir: string): Promise<Ran> {
   return run(process.execPath, ['check.mjs'], dir, 30_000);
 }
 
+/** The version in our package.json. */
+export async function packageVersion(): Promise<string> {
+  return (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export async function expectedImportCheck(): Promise<unknown> {
-  const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const version = await packageVersion();
   return { version, pkg: version, text: 'hi', cookie: 'JSESSIONID=abc', jar: true };
 }
 
