@@ -23,7 +23,7 @@ export type { OriginStats } from './transport/agents.js';
 export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './stages/retry-policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
-export { CookieJar } from './cookies/index.js';
+export { CookieJar, type SerializedJar, type SerializedCookie } from './cookies/index.js';
 export {
   SessioError,
   RequestError,
@@ -45,5 +45,19 @@ export {
   SessionFileError,
   type TimeoutPhase,
 } from './core/errors.js';
-export { type SaveOptions, type AutosaveOptions, type SessionDocument } from './persist/index.js';
+export { type SaveOptions, type AutosaveOptions, type SessionDocument, type LoginRecord } from './persist/index.js';
+/**
+ * Helpers for tools built on saved sessions (the `sessio` CLI uses only this public API):
+ * `readSessionFile(path)` reads and validates a session file without opening a session (undefined when
+ * there is none); `isOriginBoundHeader(name)` tells which headers `s.originHeaders` keeps per origin
+ * (Authorization, X-Api-Key, *-Token…); `writeFileAtomic(path, text)` writes owner-only (0600) through
+ * a temporary file and rename, as session files are written.
+ */
+export { readSessionFile, isOriginBoundHeader, writeFileAtomic } from './persist/index.js';
+/**
+ * Redaction, as sessio's logs, HAR and `toCurl()` apply it: `redactHeaders(headers)` hides credential,
+ * cookie and token values (`Bearer [REDACTED]`), `redactUrl(url)` hides userinfo and secret query
+ * parameters, `isSecretField(name)` tells body fields such as `password` or `access_token`.
+ */
+export { redactHeaders, redactUrl, isSecretField, REDACTED } from './core/redact.js';
 export { VERSION } from './core/version.js';

@@ -2,7 +2,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Response } from '../core/response.js';
+import type { Response } from '../index.js';
 import { formatBytes, ProgressBar } from './progress.js';
 
 const MAX_SUFFIX = 1000;

@@ -1,4 +1,4 @@
-import { SessioError, TimeoutError, TooManyRedirectsError } from '../core/errors.js';
+import { SessioError, TimeoutError, TooManyRedirectsError } from '../index.js';
 import { palette, wantsColor } from './colors.js';
 import { UsageError } from './items.js';
 

@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { MultipartInit, MultipartValue } from '../core/multipart.js';
+import type { MultipartInit, MultipartValue } from '../index.js';
 
 /** Request-item separators, longest first at any one position (HTTPie's set). */
 const SEPARATORS = [':=@', '=@', '==', ':=', '=', ':', '@', ';'] as const;

@@ -1,5 +1,4 @@
-import { CSRF_PROFILES } from '../features/csrf/profiles.js';
-import type { LoginRecord } from '../persist/schema.js';
+import { CSRF_PROFILES, type LoginRecord } from '../index.js';
 import type { Command } from './args.js';
 import { UsageError } from './items.js';
 import { write, type Io } from './io.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { VERSION } from '../core/version.js';
+import { VERSION } from '../index.js';
 import { parseCommand } from './args.js';
 import { describeError } from './exit.js';
 import { HELP } from './help.js';

@@ -1,9 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TLSOptions } from '../session/config.js';
-import { formLogin } from '../features/login/index.js';
-import { readSessionFile, type SaveOptions } from '../persist/file.js';
-import type { LoginRecord } from '../persist/schema.js';
-import { Session, type SessionInit } from '../session/session.js';
+import { formLogin, readSessionFile, Session, type LoginRecord, type SaveOptions, type SessionInit, type TLSOptions } from '../index.js';
 import type { Values } from './args.js';
 import { UsageError } from './items.js';
 import { PASSWORD_ENV } from './password.js';

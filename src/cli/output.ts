@@ -1,6 +1,4 @@
-import type { Hop } from '../core/response.js';
-import type { SentRequest } from '../core/request.js';
-import { redactHeaders, redactUrl, REDACTED, isSecretField } from '../core/redact.js';
+import { redactHeaders, redactUrl, REDACTED, isSecretField, type Hop, type SentRequest } from '../index.js';
 import type { Palette } from './colors.js';
 
 /** HTTPie's --print letters: H request headers, B request body, h response headers, b response body. */

@@ -1,9 +1,5 @@
 import { resolve } from 'node:path';
-import type { RequestOptions } from '../session/config.js';
-import { writeFileAtomic } from '../persist/atomic.js';
-import { isOriginBoundHeader } from '../persist/origin-headers.js';
-import { resolveUrl } from '../core/url.js';
-import type { Response } from '../core/response.js';
+import { isOriginBoundHeader, writeFileAtomic, type RequestOptions, type Response } from '../index.js';
 import type { Command } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';
@@ -40,7 +36,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     if (url.startsWith('/') && cli.session.config.baseUrl === undefined) {
       throw new UsageError(`${JSON.stringify(cmd.url)} is a path but the session has no base URL`, 'give a full URL such as :8080/path or example.org/path');
     }
-    if (cli.file) rememberHeaders(cli, items, resolveUrl(url, cli.session.config.baseUrl));
+    if (cli.file) rememberHeaders(cli, items, new URL(cli.session.prepare(method, url).url));
     if (v.curl) return await printCurl(cli, method, url, options, io);
     if (v.har !== undefined) cli.session.startHar();
     let res: Response;

@@ -1,4 +1,4 @@
-import { readSessionFile } from '../persist/file.js';
+import { readSessionFile } from '../index.js';
 import type { Command } from './args.js';
 import { palette, wantsColor } from './colors.js';
 import { UsageError } from './items.js';
