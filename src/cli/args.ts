@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { isItem, UsageError } from './items.js';
+import { UsageError } from './errors.js';
+import { isItem } from './items.js';
 
 /** Every option of every command; each command checks which ones apply. */
 const OPTIONS = {
@@ -27,6 +28,28 @@ const OPTIONS = {
   csrf: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   'save-password': { type: 'boolean' },
+  auth: { type: 'string', short: 'a' },
+  'auth-type': { type: 'string', short: 'A' },
+  offline: { type: 'boolean' },
+  all: { type: 'boolean' },
+  'history-print': { type: 'string', short: 'P' },
+  meta: { type: 'boolean', short: 'm' },
+  'ignore-stdin': { type: 'boolean', short: 'I' },
+  raw: { type: 'string' },
+  'session-read-only': { type: 'string' },
+  multipart: { type: 'boolean' },
+  boundary: { type: 'string' },
+  cert: { type: 'string' },
+  'cert-key': { type: 'string' },
+  'cert-key-pass': { type: 'string' },
+  continue: { type: 'boolean', short: 'c' },
+  stream: { type: 'boolean', short: 'S' },
+  chunked: { type: 'boolean' },
+  style: { type: 'string', short: 's' },
+  sorted: { type: 'boolean' },
+  unsorted: { type: 'boolean' },
+  compress: { type: 'boolean', short: 'x', multiple: true },
+  'path-as-is': { type: 'boolean' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;

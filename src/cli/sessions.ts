@@ -2,7 +2,7 @@ import { chmod, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CookieJar, readSessionFile, redactHeaders, REDACTED, type SerializedCookie, type SessionDocument } from '../index.js';
-import { UsageError } from './items.js';
+import { UsageError } from './errors.js';
 
 /** Owner-only, as the library keeps session files (0600 files in 0700 directories). */
 const DIR_MODE = 0o700;
