@@ -32,10 +32,9 @@ export function requestHead(sent: SentRequest, pal: Palette, sorted: boolean): s
 export function responseHead(res: Hop, pal: Palette, sorted: boolean): string {
   const color = res.status >= 400 ? pal.red : res.status >= 300 ? pal.yellow : pal.green;
   const lines = [`${pal.dim('HTTP/1.1')} ${color(pal.bold(`${res.status} ${res.statusText}`))}`];
-  const record: Record<string, string[]> = {};
-  for (const [k, v] of res.headers) (record[k] ??= []).push(v);
+  // toJSON keeps the order received; iterating Headers sorts by name, as WHATWG Headers do.
   const fields: [string, string][] = [];
-  for (const [k, vs] of Object.entries(redactHeaders(record))) for (const v of Array.isArray(vs) ? vs : [vs]) fields.push([k, v]);
+  for (const [k, vs] of Object.entries(redactHeaders(res.headers.toJSON()))) for (const v of Array.isArray(vs) ? vs : [vs]) fields.push([k, v]);
   for (const [k, v] of sortedIf(fields, sorted)) lines.push(headerLine(k, v, pal));
   return lines.join('\n');
 }
@@ -114,9 +113,9 @@ export function requestBodyText(sent: SentRequest, pal: Palette, pretty: boolean
     }
   }
   if (/^application\/x-www-form-urlencoded/i.test(type)) {
-    const q = new URLSearchParams();
-    for (const [k, v] of new URLSearchParams(text)) q.append(k, isSecretField(k) ? REDACTED : v);
-    return q.toString();
+    // Built by hand: URLSearchParams would percent-encode the [REDACTED] marker.
+    const pairs = [...new URLSearchParams(text)].map(([k, v]) => `${encodeURIComponent(k)}=${isSecretField(k) ? REDACTED : encodeURIComponent(v)}`);
+    return pairs.join('&');
   }
   return text;
 }
