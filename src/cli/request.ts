@@ -20,6 +20,8 @@ import { expandUrl } from './target.js';
 type RequestCommand = Extract<Command, { kind: 'request' }>;
 
 const JSON_ACCEPT = 'application/json, */*;q=0.5';
+/** HTTPie's form Content-Type, charset included. */
+const FORM_TYPE = 'application/x-www-form-urlencoded; charset=utf-8';
 
 /** How the body and headers are shown. */
 interface View {
@@ -39,7 +41,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
   const items = collectItems(cmd.items);
   const raw = await rawBody(v, items, io);
   const url = expandUrl(cmd.url);
-  const options = requestOptions(items, bodyMode(v, items), raw);
+  const options = requestOptions(items, bodyMode(v, items), raw, v.json ?? false);
   const method = cmd.method ?? (items.hasData || items.files.length || raw !== undefined ? 'POST' : 'GET');
   const view = viewOf(cmd, io);
   const cli = await openSession(sessionValues(v), io.env, networkInit(v));
@@ -137,11 +139,14 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function requestOptions(items: ItemRequest, mode: BodyMode, raw: Buffer | undefined, ): RequestOptions {
+function requestOptions(items: ItemRequest, mode: BodyMode, raw: Buffer | undefined, json: boolean): RequestOptions {
   const headers: Record<string, string | string[] | null> = {};
-  // HTTPie's defaults: JSON Accept and Content-Type when there is a JSON body (or --json).
-  if (mode === 'json' && (items.hasData || raw !== undefined)) headers.accept = JSON_ACCEPT;
-  if (raw !== undefined) headers['content-type'] = mode === 'json' ? 'application/json' : 'application/x-www-form-urlencoded; charset=utf-8';
+  // HTTPie's defaults: JSON Accept and Content-Type with --json or a JSON body; its form Content-Type.
+  const body = items.hasData || raw !== undefined;
+  if (mode === 'json' && (json || body)) headers.accept = JSON_ACCEPT;
+  if (mode === 'json' && json && !body) headers['content-type'] = 'application/json';
+  if (mode === 'form' && body) headers['content-type'] = FORM_TYPE;
+  if (mode === 'json' && raw !== undefined) headers['content-type'] = 'application/json';
   Object.assign(headers, items.headers);
   const options: RequestOptions = { headers, params: items.params };
   if (raw !== undefined) options.body = raw;
@@ -237,7 +242,7 @@ function encodeBody(v: Values, options: RequestOptions): void {
     headers['content-type'] ??= 'application/json';
   } else if (options.form !== undefined) {
     data = Buffer.from(String(options.form));
-    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    headers['content-type'] ??= FORM_TYPE;
   } else if (options.body !== undefined) data = options.body as Buffer;
   else return;
   delete options.json;

@@ -47,7 +47,7 @@ describe('sessio request items', { timeout: 90_000 }, () => {
 
   it('sends --form fields urlencoded, and files as multipart', async () => {
     const form = echoOf((await runCli(['--form', `${server.url}/echo`, 'user=ann', 'x=1&2'], { env: env() })).out);
-    expect(form.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(form.headers['content-type']).toBe('application/x-www-form-urlencoded; charset=utf-8');
     expect(form.body).toBe('user=ann&x=1%262');
     const file = path.join(dir, 'note.txt');
     await writeFile(file, 'file content');

@@ -41,14 +41,15 @@ export function startHttpbin(): Promise<Httpbin> {
       reject(err);
     };
     child.on('error', fail);
-    child.on('exit', (code) => fail(new Error(`gunicorn exited (${code}):\n${log}`)));
+    const early = (code: number | null) => fail(new Error(`gunicorn exited (${code}):\n${log}`));
+    child.on('exit', early);
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       if (log.length < 64 * 1024) log += chunk;
       const m = /Listening at: http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
       if (!m) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.removeListener('exit', early);
       const port = Number(m[1]);
       resolve({ url: `http://127.0.0.1:${port}`, port, close: () => stop(child) });
     });
@@ -63,7 +64,7 @@ function stop(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill('SIGINT'); // gunicorn's quick shutdown (SIGTERM waits for workers up to 30 s)
   });
 }
 
