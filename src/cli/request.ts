@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { fstatSync } from 'node:fs';
+import { existsSync, fstatSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deflateSync } from 'node:zlib';
@@ -52,6 +52,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     const target = new URL(cli.session.prepare(method, url).url);
     await applyAuth(v, options, target, io);
     encodeBody(v, options);
+    resumeFrom(v, options);
     if (cli.file) rememberHeaders(cli, remembered(items, options), target);
     if (v.curl) return await printCurl(cli, method, url, options, io);
     if (v.offline) return await printOffline(cli, method, url, options, view, io);
@@ -77,6 +78,14 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
       await cli.session.close();
     }
   }
+}
+
+/** -c: ask only for the rest of a partial --output file (a server that ignores Range gets it rewritten). */
+function resumeFrom(v: Values, options: RequestOptions): void {
+  if (!v.continue) return;
+  if (!v.download || v.output === undefined) throw new UsageError('--continue needs --output FILE and --download', 'e.g. sessio -d -c -o big.iso URL');
+  const size = existsSync(v.output) ? statSync(v.output).size : 0;
+  if (size > 0) (options.headers as Record<string, string | string[] | null>).range = `bytes=${size}-`;
 }
 
 /** HTTPie options sessio does not implement: refused with a clear line rather than ignored. */
