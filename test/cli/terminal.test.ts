@@ -64,6 +64,14 @@ describe('in a terminal', { timeout: 120_000 }, () => {
     }
   });
 
+  it('prompts for the -a password when only the user is given, as HTTPie', async () => {
+    const { screen, code } = await runInTerminal(cliLine(['-a', 'ann', '-b', `${server.url}/echo`]), { answer: { prompt: 'http: password for ann@', keys: 'pw42' } });
+    expect(code).toBe(0);
+    expect(screen).toContain(`http: password for ann@127.0.0.1:${server.port}:`);
+    expect(screen).not.toContain('pw42');
+    expect(screen).toContain(Buffer.from('ann:pw42').toString('base64'));
+  });
+
   it('stays quiet on stderr when it is not a terminal: --download writes to the piped stdout, -o never adds a suffix', async () => {
     const cwd = await mkdtemp(path.join(dir, 'quiet-'));
     // HTTPie: with stdout redirected and no --output, the download goes to stdout.
