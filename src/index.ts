@@ -57,4 +57,18 @@ export {
 } from './core/errors.js';
 export { OriginHeaders, type SaveOptions, type AutosaveOptions, type SessionDocument, type LoginRecord, type TokenRecord } from './persist/index.js';
 export type { LockOptions } from './persist/lock.js';
+/**
+ * Helpers for tools built on saved sessions (the `sessio` CLI uses only this public API):
+ * `readSessionFile(path)` reads and validates a session file without opening a session (undefined when
+ * there is none); `isOriginBoundHeader(name)` tells which headers `s.originHeaders` keeps per origin
+ * (Authorization, X-Api-Key, *-Token…); `writeFileAtomic(path, text)` writes owner-only (0600) through
+ * a temporary file and rename, as session files are written.
+ */
+export { readSessionFile, isOriginBoundHeader, writeFileAtomic } from './persist/index.js';
+/**
+ * Redaction, as sessio's logs, HAR and `toCurl()` apply it: `redactHeaders(headers)` hides credential,
+ * cookie and token values (`Bearer [REDACTED]`), `redactUrl(url)` hides userinfo and secret query
+ * parameters, `isSecretField(name)` tells body fields such as `password` or `access_token`.
+ */
+export { redactHeaders, redactUrl, isSecretField, REDACTED } from './core/redact.js';
 export { VERSION } from './core/version.js';
