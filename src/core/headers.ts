@@ -1,5 +1,6 @@
 import { InvalidHeaderError } from './errors.js';
 import { redactHeaders } from './redact.js';
+import type { RequestHeaders } from './fields.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -8,8 +9,7 @@ export type HeaderValue = string | number | readonly string[] | null | undefined
 /** Headers as users pass them: a plain object, pairs, or a WHATWG `Headers`. */
 export type HeadersInit = Record<string, HeaderValue> | Iterable<readonly [string, string]> | { forEach(cb: (value: string, name: string) => void): void };
 
-/** Request headers as sent: lower-case names, since HTTP field names are case-insensitive. */
-export type RequestHeaders = Record<string, string | string[]>;
+export type { RequestHeaders } from './fields.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_VALUE = /[\r\n\0]/;

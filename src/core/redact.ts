@@ -1,5 +1,4 @@
-/** Header fields as sessio holds them (core/headers.ts's RequestHeaders, which needs this module's errors). */
-type RequestHeaders = Record<string, string | string[]>;
+import type { RequestHeaders } from './fields.js';
 
 /** Headers whose values are secrets in every session. */
 export const ALWAYS_SENSITIVE: ReadonlySet<string> = new Set([
