@@ -23,6 +23,8 @@ export type { OriginStats } from './transport/agents.js';
 export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './stages/retry-policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
+export { Transport, type TransportOptions } from './transport/transport.js';
+export type { Http2Init } from './transport/http2.js';
 export { CookieJar } from './cookies/index.js';
 export {
   SessioError,

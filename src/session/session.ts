@@ -30,7 +30,7 @@ import { CsrfTokens } from '../features/csrf/tokens.js';
 import { LoginCoordinator } from '../features/login/coordinator.js';
 import type { PortRequestOptions, SessionPort } from '../features/port.js';
 import { PROXY } from '../transport/proxy.js';
-import { Transport } from '../transport/transport.js';
+import { Transport, type RequestCounts } from '../transport/transport.js';
 import type { OriginStats } from '../transport/agents.js';
 import { appendParams, mergeParams, resolveUrl } from '../core/url.js';
 import { VERSION } from '../core/version.js';
@@ -73,6 +73,9 @@ export class Session {
   /** A WHATWG `fetch` that goes through this session (cookies, auth, pool, redirects). */
   readonly fetch: typeof globalThis.fetch;
   readonly #transport: Transport;
+  /** False when the transport was given (`transport` option, {@link Session.fork}): its owner closes it. */
+  readonly #ownsTransport: boolean;
+  readonly #requests: RequestCounts = new Map();
   readonly #sensitive: ReadonlySet<string>;
   readonly #log: Log;
   readonly #har = new HarRecorder();
@@ -103,12 +106,14 @@ export class Session {
     this.#login = options.login ? new LoginCoordinator(options.login, this.#port, this.#csrf) : undefined;
     this.#parts = { cookies: this.cookies, headers: this.headers, baseUrl: options.baseUrl, csrf: this.#csrf, login: this.#login, saved: this.#saved };
     if (options.har) this.#har.start(options.har === true ? {} : options.har);
-    this.#transport = new Transport({
+    this.#ownsTransport = options.transport === undefined;
+    this.#transport = options.transport ? sharedTransport(options) : new Transport({
       ...(options.pool && { pool: options.pool }),
       ...(options.tls && { tls: options.tls }),
       ...(typeof options.timeout === 'object' && options.timeout?.connect !== undefined && { connectTimeout: options.timeout.connect }),
       ...(options.dispatcher && { dispatcher: options.dispatcher }),
       ...(options.trustEnv !== undefined && { trustEnv: options.trustEnv }),
+      ...(options.http2 !== undefined && { http2: options.http2 }),
     });
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     const autosave = autosaveOptions(options.autosave);
@@ -145,7 +150,7 @@ export class Session {
     ];
   }
 
-  #dispatch = (req: PreparedRequest): Promise<Response> => this.#transport.send(req);
+  #dispatch = (req: PreparedRequest): Promise<Response> => this.#transport.send(req, this.#requests);
 
   /** What the CSRF and login features see of this session (features/port.ts). */
   #makePort(): SessionPort {
@@ -329,9 +334,32 @@ export class Session {
     return this.#har.toHar(options);
   }
 
-  /** Per-origin connection and request counters; with `rateLimit`, also `queued`, `active`, `waits`, `waitedMs`, `pauses`. */
+  /**
+   * Per-origin counters: this session's `requests`, and the `connections` opened and `open` now of its
+   * transport (shared with the other sessions on it, for a fork or the `transport` option); with
+   * `rateLimit`, also `queued`, `active`, `waits`, `waitedMs`, `pauses`.
+   */
   stats(): Record<string, OriginStats & Partial<QueueStats>> {
-    return withQueueStats(this.#transport.stats(), this.#limiter);
+    return withQueueStats(this.#transport.stats(this.#requests), this.#limiter);
+  }
+
+  /**
+   * A session for another user on the same settings and connections: the same options and transport
+   * (pools, TLS, proxies, HTTP/2), the current default headers, and its own empty cookie jar, CSRF
+   * tokens, login state, HAR recording and counters. `overrides` replace options, typically `login`
+   * or `auth`. The fork does not autosave unless told, and closing it leaves the shared connections
+   * open: close the session it came from (or the transport) last.
+   *
+   * @example
+   * ```ts
+   * const base = new Session({ baseUrl, csrf: 'spring', pool: { connections: 32 } });
+   * const alice = base.fork({ login: formLogin({ url: '/login', username: 'alice', password: 'a' }) });
+   * const bob = base.fork({ login: formLogin({ url: '/login', username: 'bob', password: 'b' }) });
+   * ```
+   */
+  fork(overrides: Omit<SessionInit, 'transport' | 'pool' | 'dispatcher' | 'trustEnv' | 'http2'> = {}): Session {
+    const { pool: _pool, dispatcher: _dispatcher, trustEnv: _trustEnv, http2: _http2, cookies: _cookies, autosave: _autosave, ...settings } = this.config;
+    return new Session({ ...settings, headers: { ...this.headers }, ...overrides, transport: this.#transport });
   }
 
   /**
@@ -368,13 +396,20 @@ export class Session {
       await this.#autosave?.flush();
     } finally {
       this.#limiter?.close();
-      await this.#transport.close();
+      if (this.#ownsTransport) await this.#transport.close();
     }
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The `transport` option, refusing the options that belong to a transport and would silently not apply. */
+function sharedTransport(options: SessionInit): Transport {
+  const clash = (['pool', 'dispatcher', 'trustEnv', 'http2'] as const).filter((k) => options[k] !== undefined);
+  if (clash.length) throw new RequestError(`${clash.map((k) => `\`${k}\``).join(', ')} cannot be combined with \`transport\`: give ${clash.length > 1 ? 'them' : 'it'} to the Transport`);
+  return options.transport!;
 }
 
 /** The redirect guard of one of sessio's own requests (a login must not follow its body elsewhere). */

@@ -1,12 +1,15 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { DecodedTooLarge } from '../core/decode.js';
+import type { Connection, ConnectionAware } from './http2.js';
 
 /** The head of a response as undici parsed it. */
 export interface ResponseHead {
   status: number;
   statusText: string;
   headers: Record<string, string | string[] | undefined>;
+  /** `HTTP/2` or `HTTP/1.1`. */
+  httpVersion: string;
 }
 
 /** The outcome of one dispatch: the head, and either all the bytes or a stream of them. */
@@ -22,8 +25,10 @@ type Controller = Dispatcher.DispatchController;
  * case): it gathers the body into chunks, or hands out a Readable with back-pressure for `stream: true`.
  * `started` tells whether any response came, which decides if a failure may be retried.
  */
-export class ResponseHandler implements Dispatcher.DispatchHandler {
+export class ResponseHandler implements Dispatcher.DispatchHandler, ConnectionAware {
   started = false;
+  /** Set by the client that takes the request when the pool may speak h2 (transport/http2.ts). */
+  connection: Connection | undefined;
   #controller: Controller | undefined;
   #head: ResponseHead | undefined;
   #chunks: Buffer[] = [];
@@ -64,7 +69,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
   onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[] | undefined>, statusText: string): void {
     if (status < 200) return; // 1xx informational: the real response follows
     this.started = true;
-    this.#head = { status, statusText, headers };
+    this.#head = { status, statusText, headers, httpVersion: this.connection?.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1' };
     if (!this.#streaming) return;
     const stream = new Readable({
       read: () => controller.resume(),

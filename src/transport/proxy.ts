@@ -7,6 +7,7 @@ import { ProxyError, safeUrl } from '../core/errors.js';
 import { checkHeader } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
 import { closeAll, poolOptions } from './agents.js';
+import { Http2Pool, offersH2, type Http2Settings } from './http2.js';
 
 /**
  * A proxy given as an object: its URL (credentials in the userinfo are sent as proxy Basic auth),
@@ -176,12 +177,14 @@ export class ProxyRouter {
   readonly #pool: PoolOptions;
   readonly #agents = new Map<string, ProxyAgent>();
   readonly #countSocket: ((origin: string | URL, delta: 1 | -1) => void) | undefined;
+  readonly #http2: Http2Settings | undefined;
 
   /** @param options.countSocket the transport's per-origin socket counter, to count proxied sockets too */
-  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; countSocket?: (origin: string | URL, delta: 1 | -1) => void }) {
+  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; countSocket?: (origin: string | URL, delta: 1 | -1) => void; http2?: Http2Settings | undefined }) {
     this.#trustEnv = options.trustEnv ?? true;
     this.#pool = options.pool ?? {};
     this.#countSocket = options.countSocket;
+    this.#http2 = options.http2;
   }
 
   /** The proxy for this hop, or undefined to go direct. */
@@ -207,16 +210,18 @@ export class ProxyRouter {
     }
     req.context.set(HOP_PROXY, choice);
     const { tls, timeout } = req.settings;
-    const key = fingerprint([choice.url.href, choice.token, choice.headers, choice.tls, tls, timeout.connect]);
+    // h2 is offered in the TLS handshake inside the CONNECT tunnel, so it is a setting of the agent.
+    const h2 = this.#http2 !== undefined && offersH2(this.#http2, req.url.origin);
+    const key = fingerprint([choice.url.href, choice.token, choice.headers, choice.tls, tls, timeout.connect, h2]);
     let agent = this.#agents.get(key);
     if (!agent) {
-      agent = this.#create(choice, tls, timeout.connect);
+      agent = this.#create(choice, tls, timeout.connect, h2);
       this.#agents.set(key, agent);
     }
     return agent;
   }
 
-  #create(choice: ProxyChoice, tls: TLSOptions | undefined, connectTimeout: number | undefined): ProxyAgent {
+  #create(choice: ProxyChoice, tls: TLSOptions | undefined, connectTimeout: number | undefined, h2: boolean): ProxyAgent {
     const timeout = connectTimeout === undefined ? {} : { timeout: connectTimeout };
     return new ProxyAgent({
       uri: choice.url.href,
@@ -225,7 +230,7 @@ export class ProxyRouter {
       // Absolute-form requests for http: origins (the proxy sees and strips Proxy-Authorization);
       // https: origins still get a CONNECT tunnel.
       proxyTunnel: false,
-      requestTls: { ...(tls as object), ...(tls?.ca !== undefined && { ca: tls.ca as string[] }), ...timeout },
+      requestTls: { ...(tls as object), ...(tls?.ca !== undefined && { ca: tls.ca as string[] }), ...timeout, ...(h2 && { allowH2: true }) },
       proxyTls: { ...(choice.tls as object), ...(choice.tls?.ca !== undefined && { ca: choice.tls.ca as string[] }), ...timeout },
       ...poolOptions(this.#pool),
       factory: this.#counted,
@@ -233,11 +238,14 @@ export class ProxyRouter {
   }
 
   /**
-   * undici's default pool factory, plus socket counting: a tunnelled socket counts for the origin it
-   * reaches, a forwarding one for the proxy.
+   * undici's default pool factory (an h2 pool for origins offered h2), plus socket counting: a
+   * tunnelled socket counts for the origin it reaches, a forwarding one for the proxy.
    */
   readonly #counted = (origin: string | URL, opts: object): Dispatcher => {
-    const d = (opts as { connections?: number }).connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
+    const http2 = this.#http2;
+    const d = http2 && offersH2(http2, origin)
+      ? new Http2Pool(origin, opts, http2.maxConcurrentStreams)
+      : (opts as { connections?: number }).connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     if (this.#countSocket) {
       d.on('connect', (o: URL) => this.#countSocket!(o, 1));
       d.on('disconnect', (o: URL) => this.#countSocket!(o, -1));
