@@ -128,10 +128,12 @@ export class Http2Pool extends Dispatcher {
       allowH2: true,
       factory: (o: string | URL, po: object) => new MultiplexClient(o, po as PoolOpts, this.#shared, streams),
     } as Pool.Options);
+    // Released a microtask after the connect: undici marks the connecting client busy until it has
+    // written its first request and drained, and the pool would open a new client for each one before.
     this.#forward('connect', (client) => {
       this.#connected.add(client);
       return true;
-    }, () => this.#release());
+    }, () => queueMicrotask(() => this.#release()));
     this.#forward('disconnect', (client) => this.#connected.delete(client));
     this.#forward('connectionError', () => true, () => this.#release());
     this.#forward('drain', () => true);
