@@ -75,7 +75,7 @@ export class Session {
   readonly #transport: Transport;
   /** False when the transport was given (`transport` option, {@link Session.fork}): its owner closes it. */
   readonly #ownsTransport: boolean;
-  readonly #requests: RequestCounts = new Map();
+  readonly #requests: RequestCounts = {};
   readonly #sensitive: ReadonlySet<string>;
   readonly #log: Log;
   readonly #har = new HarRecorder();
@@ -89,6 +89,8 @@ export class Session {
   readonly #login: LoginCoordinator | undefined;
   #send: Send | undefined;
   #sendOwn: Send | undefined;
+  /** The log a fork takes over from the session it came from, while its constructor runs. */
+  static #forkLog: Log | undefined;
 
   constructor(options: SessionInit = {}) {
     this.config = options;
@@ -100,7 +102,7 @@ export class Session {
     this.originHeaders = this.#saved.originHeaders;
     this.#auth = sessionAuthScheme(options.auth, options.baseUrl);
     this.#sensitive = new Set((options.sensitiveHeaders ?? []).map((h) => h.toLowerCase()));
-    this.#log = createLog(options.logger);
+    this.#log = Session.#forkLog ?? createLog(options.logger);
     this.#port = this.#makePort();
     this.#csrf = options.csrf ? new CsrfTokens(options.csrf, this.#port) : undefined;
     this.#login = options.login ? new LoginCoordinator(options.login, this.#port, this.#csrf) : undefined;
@@ -359,7 +361,14 @@ export class Session {
    */
   fork(overrides: Omit<SessionInit, 'transport' | 'pool' | 'dispatcher' | 'trustEnv' | 'http2'> = {}): Session {
     const { pool: _pool, dispatcher: _dispatcher, trustEnv: _trustEnv, http2: _http2, cookies: _cookies, autosave: _autosave, ...settings } = this.config;
-    return new Session({ ...settings, headers: { ...this.headers }, ...overrides, transport: this.#transport });
+    // The log is configuration (logger, DEBUG sections): a fork with the same logger shares it, which
+    // keeps a fork's own heap to its state.
+    Session.#forkLog = overrides.logger === undefined ? this.#log : undefined;
+    try {
+      return new Session({ ...settings, headers: { ...this.headers }, ...overrides, transport: this.#transport });
+    } finally {
+      Session.#forkLog = undefined;
+    }
   }
 
   /**
