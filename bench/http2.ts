@@ -92,7 +92,7 @@ async function startServer(): Promise<{ origin: string; ca: string; stop(): void
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const [count, reps] = quick ? [500, 1] : [20_000, 6];
+  const [count, reps] = quick ? [500, 1] : [8_000, 5];
   const sessio = (await import(sessioUrl(process.env.SESSIO_SOURCE === 'dist' ? 'dist' : 'src'))) as SessioModule;
   const server = await startServer();
   const clients = [

@@ -30,7 +30,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, ConnectionAw
   /** Set by the client that takes the request when the pool may speak h2 (transport/http2.ts). */
   connection: Connection | undefined;
   #controller: Controller | undefined;
-  #head: ResponseHead | undefined;
+  #head: RawResponse | undefined;
   #chunks: Buffer[] = [];
   #size = 0;
   #stream: Readable | undefined;
@@ -69,7 +69,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, ConnectionAw
   onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[] | undefined>, statusText: string): void {
     if (status < 200) return; // 1xx informational: the real response follows
     this.started = true;
-    this.#head = { status, statusText, headers, httpVersion: this.connection?.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1' };
+    // The outcome itself, with every field from the start: settling adds no property and copies nothing.
+    this.#head = { status, statusText, headers, httpVersion: this.connection?.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1', chunks: undefined, stream: undefined };
     if (!this.#streaming) return;
     const stream = new Readable({
       read: () => controller.resume(),
@@ -83,7 +84,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, ConnectionAw
     // iteration, pipeline) still see the error.
     stream.on('error', () => {});
     this.#stream = stream;
-    this.#settle({ ...this.#head, stream });
+    this.#head.stream = stream;
+    this.#settle(this.#head);
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
@@ -100,7 +102,10 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, ConnectionAw
   onResponseEnd(): void {
     this.#cleanup();
     if (this.#stream) this.#stream.push(null);
-    else this.#settle({ ...this.#head!, chunks: this.#chunks });
+    else {
+      this.#head!.chunks = this.#chunks;
+      this.#settle(this.#head!);
+    }
   }
 
   onResponseError(_controller: Controller, err: Error): void {

@@ -97,11 +97,11 @@ function splitList(value: string): string[] {
  * scheme, then `all_proxy`/`ALL_PROXY`; lower case first, as curl and requests. Upper-case `HTTP_PROXY`
  * is ignored under CGI (`REQUEST_METHOD` set), where a client's `Proxy:` header would land in it (httpoxy).
  */
-export function environmentProxy(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function environmentProxy(url: URL, env: EnvSource = process.env): string | undefined {
   // Runs on every hop: the name lists are built once, not per call.
-  const names = url.protocol === 'https:' ? HTTPS_PROXY_VARS : env.REQUEST_METHOD === undefined ? HTTP_PROXY_VARS : HTTP_PROXY_VARS_CGI;
+  const names = url.protocol === 'https:' ? HTTPS_PROXY_VARS : read(env, 'REQUEST_METHOD') === undefined ? HTTP_PROXY_VARS : HTTP_PROXY_VARS_CGI;
   for (let i = 0; i < names.length; i++) {
-    const value = env[names[i]!]?.trim();
+    const value = read(env, names[i]!)?.trim();
     if (value) return value;
   }
   return undefined;
@@ -112,8 +112,15 @@ const HTTP_PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] a
 const HTTP_PROXY_VARS_CGI = ['http_proxy', 'all_proxy', 'ALL_PROXY'] as const;
 
 /** `no_proxy` or `NO_PROXY` from the environment. */
-export function environmentNoProxy(env: NodeJS.ProcessEnv = process.env): string[] {
-  return splitList(env.no_proxy ?? env.NO_PROXY ?? '');
+export function environmentNoProxy(env: EnvSource = process.env): string[] {
+  return splitList(read(env, 'no_proxy') ?? read(env, 'NO_PROXY') ?? '');
+}
+
+/** Environment variables: an object like `process.env`, or a function that reads one. */
+export type EnvSource = NodeJS.ProcessEnv | ((name: string) => string | undefined);
+
+function read(env: EnvSource, name: string): string | undefined {
+  return typeof env === 'function' ? env(name) : env[name];
 }
 
 /**
@@ -166,6 +173,28 @@ function fingerprint(parts: unknown[]): string {
   return hash.digest('base64url');
 }
 
+/** The proxy variables a call has read so far. */
+const CALL_ENV = new ContextKey<EnvSource>('proxyEnvironment');
+
+/**
+ * `process.env`, each variable read at most once per call (a read is a ~100 ns trip into the C++
+ * environment, and every hop of a redirect chain read four or five): a change to the environment
+ * takes effect from the next request on, as before, but not in the middle of one.
+ */
+function callEnvironment(req: PreparedRequest): EnvSource {
+  let env = req.context.get(CALL_ENV);
+  if (env) return env;
+  const seen = new Map<string, string | undefined>();
+  env = (name) => {
+    if (seen.has(name)) return seen.get(name);
+    const v = process.env[name];
+    seen.set(name, v);
+    return v;
+  };
+  req.context.set(CALL_ENV, env);
+  return env;
+}
+
 /**
  * Chooses the proxy of each hop (so a redirect from a NO_PROXY host to another one goes through the
  * proxy, and back) and keeps one undici ProxyAgent per proxy, credentials, TLS settings and connect
@@ -196,8 +225,9 @@ export class ProxyRouter {
       return bypassesProxy(req.url, choice.noProxy) ? undefined : choice;
     }
     if (!this.#trustEnv) return undefined;
-    const fromEnv = environmentProxy(req.url);
-    if (!fromEnv || bypassesProxy(req.url, environmentNoProxy())) return undefined;
+    const env = callEnvironment(req);
+    const fromEnv = environmentProxy(req.url, env);
+    if (!fromEnv || bypassesProxy(req.url, environmentNoProxy(env))) return undefined;
     return parseProxy(fromEnv);
   }
 

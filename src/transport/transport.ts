@@ -11,6 +11,8 @@ import { ResponseHandler, type RawResponse } from './handler.js';
 import { STALE_SOCKET_CODES, toSessioError } from './errors.js';
 import { dropProxyAuthorization, proxyRefusalOf, ProxyRouter } from './proxy.js';
 
+type ResponseInit = ConstructorParameters<typeof Response>[0];
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 /**
  * Attempts after an h2 GOAWAY. undici 7 fails every request in flight on a connection that gets one,
@@ -165,28 +167,41 @@ export class Transport {
     const headers = new Headers(raw.headers);
     const decoders = req.method === 'HEAD' || raw.status === 204 || raw.status === 304 ? [] : decodersFor(headers.get('content-encoding') ?? undefined) ?? [];
     const limit = req.settings.maxDecodedSize;
-    const init = {
+    // One object literal per response, not `{ ...init, bytes }`: the spread showed in the profile of
+    // the redirect flow (bench/perf-notes.md).
+    const init: ResponseInit = {
       status: raw.status,
       statusText: raw.statusText,
       httpVersion: raw.httpVersion,
       url: req.url.href,
       headers,
       request: req.snapshot(),
+      elapsed: 0,
+      bytes: undefined,
+      stream: undefined,
     };
     if (raw.stream) {
-      const stream = decoders.length ? decodeStream(raw.stream, decoders, limit, (err) => toSessioError(err, req)).on('error', () => {}) : raw.stream;
-      return new Response({ ...init, elapsed: performance.now() - started, stream });
+      init.stream = decoders.length ? decodeStream(raw.stream, decoders, limit, (err) => toSessioError(err, req)).on('error', () => {}) : raw.stream;
+      init.elapsed = performance.now() - started;
+      return new Response(init);
     }
     const chunks = raw.chunks!;
     const bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     if (decoders.length && bytes.length) {
       return decodeBuffer(bytes, decoders, limit).then(
-        (decoded) => new Response({ ...init, elapsed: performance.now() - started, bytes: decoded }),
+        (decoded) => {
+          init.bytes = decoded;
+          init.elapsed = performance.now() - started;
+          return new Response(init);
+        },
         (err: unknown) => {
           throw toSessioError(err, req);
         },
       );
     }
-    return new Response({ ...init, elapsed: performance.now() - started, bytes });
+    init.bytes = bytes;
+    init.elapsed = performance.now() - started;
+    return new Response(init);
   }
+
 }
