@@ -2,11 +2,12 @@
  * Many sessions, one pool: N sessions forked from one configured session (form login + CSRF on the
  * bench server's /app), each logging in and making 10 requests (9 GETs of /app/me, 1 POST with the
  * CSRF header), a bounded number of sessions at a time, in one process.
- *   node --import tsx bench/sessions.ts [--sessions=10000] [--quick]
+ *   SESSIO_SOURCE=dist node --import tsx bench/sessions.ts [--sessions=10000] [--quick]
  * Reports: requests that succeeded, sockets opened and the most open at once (against the pool size),
  * and heap per idle session after a full GC, with the share of its cookie jar measured apart.
  */
 import { sessioUrl } from './index.js';
+import { gc } from './measure.js';
 import { startServers } from './servers.js';
 import type { SessioModule } from './clients.js';
 
@@ -16,10 +17,8 @@ const REQUESTS_PER_SESSION = 10;
 const MAX_MS = 300_000;
 const SAMPLE_MS = 20;
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
 function heap(): number {
-  for (let i = 0; i < 3; i++) gc!();
+  for (let i = 0; i < 3; i++) gc();
   return process.memoryUsage().heapUsed;
 }
 
@@ -41,9 +40,8 @@ export interface SessionsResult {
   heapPerJar: number;
 }
 
-export async function runSessions(n: number): Promise<SessionsResult> {
-  if (!gc) throw new Error('run with --expose-gc');
-  const sessio = (await import(sessioUrl(process.env.SESSIO_SOURCE === 'dist' ? 'dist' : 'src'))) as SessioModule;
+export async function runSessions(n: number, source: 'dist' | 'src' = process.env.SESSIO_SOURCE === 'dist' ? 'dist' : 'src'): Promise<SessionsResult> {
+  const sessio = (await import(sessioUrl(source))) as SessioModule;
   const servers = await startServers();
   const origin = servers.httpOrigin;
   const base = new sessio.Session({ baseUrl: origin, csrf: 'spring', pool: { connections: POOL, keepAliveTimeout: 60_000 } });
