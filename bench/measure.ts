@@ -20,7 +20,7 @@ export interface Spread {
 
 v8.setFlagsFromString('--expose-gc');
 // A collection between runs keeps one client's garbage from being billed to the next one.
-const gc = runInNewContext('gc') as () => void;
+export const gc = runInNewContext('gc') as () => void;
 
 /**
  * Runs `op` up to `count` times with `inFlight` operations outstanding, stopping early once `maxMs`

@@ -2,7 +2,9 @@
  * One client, one case, no comparison: for CPU profiles of sessio's hot path.
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile.ts [client] [case] [count]
  * client is a name from bench/clients.ts (default sessio), case one of get, post, login, https.
+ * SESSIO_MODULE=/path/to/dist/index.js measures another build (before/after a change).
  */
+import { pathToFileURL } from 'node:url';
 import { CLIENTS } from './clients.js';
 import { HTTP_CASES } from './http-cases.js';
 import { sessioUrl } from './index.js';
@@ -15,7 +17,7 @@ const count = Number(countArg);
 const spec = HTTP_CASES.find((c) => c.id === caseId);
 if (!spec) throw new Error(`unknown case ${caseId}`);
 const source = process.env.SESSIO_SOURCE === 'dist' ? 'dist' : 'src';
-const sessio = (await import(sessioUrl(source))) as SessioModule;
+const sessio = (await import(process.env.SESSIO_MODULE ? pathToFileURL(process.env.SESSIO_MODULE).href : sessioUrl(source))) as SessioModule;
 const servers = await startServers();
 const target = spec.https ? { origin: servers.httpsOrigin, ca: servers.ca } : { origin: servers.httpOrigin };
 const all = CLIENTS.map((make) => make(target, sessio));

@@ -58,8 +58,76 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 let sessions = 0;
 
+/**
+ * A Spring-like form login for bench/sessions.ts: the login page sets a pre-login session cookie and
+ * carries the CSRF token in a hidden input; logging in rotates the session id and sets XSRF-TOKEN,
+ * which the API's POSTs must echo in X-XSRF-TOKEN (or X-CSRF-TOKEN).
+ */
+const preLogin = new Map<string, string>();
+const loggedIn = new Map<string, { user: string; xsrf: string }>();
+let appIds = 0;
+
+function cookieValue(req: http.IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === name) return v;
+  }
+  return undefined;
+}
+
+function appUser(req: http.IncomingMessage): { user: string; xsrf: string } | undefined {
+  const id = cookieValue(req, 'JSESSIONID');
+  return id === undefined ? undefined : loggedIn.get(id);
+}
+
+async function appRoute(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+  if (req.method === 'GET' && path === '/app/login' && appUser(req)) {
+    // Logged in already (sessio fetching a token page): the session stays, as in Spring.
+    const token = appUser(req)!.xsrf;
+    const html = `<html><body><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${token}"></form></body></html>`;
+    res.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(html) });
+    return void res.end(html);
+  }
+  if (req.method === 'GET' && path === '/app/login') {
+    const id = `p${++appIds}`;
+    const token = `t${appIds}x${Math.random().toString(36).slice(2)}`;
+    preLogin.set(id, token);
+    const html = `<html><body><form method="post" action="/app/login"><input name="username"><input type="password" name="password"><input type="hidden" name="_csrf" value="${token}"></form></body></html>`;
+    res.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(html), 'set-cookie': `JSESSIONID=${id}; Path=/; HttpOnly` });
+    return void res.end(html);
+  }
+  if (req.method === 'POST' && path === '/app/login') {
+    const form = new URLSearchParams(await readBody(req));
+    const pre = cookieValue(req, 'JSESSIONID');
+    const expected = pre === undefined ? undefined : preLogin.get(pre);
+    if (!expected || form.get('_csrf') !== expected) return sendJson(res, 403, { error: 'Invalid CSRF token' });
+    if (!/^user\d+$/.test(form.get('username') ?? '') || form.get('password') !== 'secret') {
+      res.writeHead(302, { location: '/app/login?error', 'content-length': 0 });
+      return void res.end();
+    }
+    preLogin.delete(pre!);
+    const id = `s${++appIds}`;
+    // The CSRF token survives the login here (Spring rotates it; sessio copes with both).
+    const xsrf = expected;
+    loggedIn.set(id, { user: form.get('username')!, xsrf });
+    res.writeHead(302, { location: '/app/home', 'content-length': 0, 'set-cookie': [`JSESSIONID=${id}; Path=/; HttpOnly`, `XSRF-TOKEN=${xsrf}; Path=/`] });
+    return void res.end();
+  }
+  const who = appUser(req);
+  if (!who) return sendJson(res, 401, { error: 'login required' });
+  if (req.method === 'GET' && (path === '/app/home' || path === '/app/me')) return sendJson(res, 200, { user: who.user });
+  if (req.method === 'POST' && path === '/app/items') {
+    await readBody(req);
+    // Spring's header names: X-CSRF-TOKEN (session repository), X-XSRF-TOKEN (cookie repository).
+    if (req.headers['x-xsrf-token'] !== who.xsrf && req.headers['x-csrf-token'] !== who.xsrf) return sendJson(res, 403, { error: 'Invalid CSRF token' });
+    return sendJson(res, 201, { user: who.user, created: true });
+  }
+  sendJson(res, 404, { error: 'not found' });
+}
+
 async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const path = req.url ?? '/';
+  if (path.startsWith('/app/')) return appRoute(req, res, path.replace(/\?.*$/, ''));
   if (req.method === 'GET' && path === '/json') {
     sendJson(res, 200, { id: 42, user: 'alice', roles: ['admin', 'dev'], active: true, cookies: cookieNames(req).length });
   } else if (req.method === 'GET' && path === '/prime') {

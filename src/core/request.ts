@@ -12,6 +12,7 @@ import { snapshotBody, type BodySnapshot } from './log/body.js';
 export interface HopInit {
   method?: string;
   url?: URL;
+  /** The new hop's headers, taken as they are (not copied): pass an object built for it. */
   headers?: RequestHeaders;
   body?: EncodedBody | undefined;
 }
@@ -65,7 +66,7 @@ export class PreparedRequest {
     return new PreparedRequest({
       method: init.method ?? this.method,
       url: init.url ?? this.url,
-      headers: copyHeaders(init.headers ?? this.headers),
+      headers: init.headers ?? copyHeaders(this.headers),
       body: 'body' in init ? init.body : this.body,
       settings: this.settings,
       sensitiveHeaders: this.sensitiveHeaders,

@@ -10,6 +10,8 @@ import type { SentRequest } from './request.js';
 export interface Hop {
   readonly status: number;
   readonly statusText: string;
+  /** `HTTP/2` or `HTTP/1.1`: the protocol of the connection that answered. */
+  readonly httpVersion: string;
   readonly url: string;
   readonly headers: Headers;
   readonly request: SentRequest;
@@ -50,6 +52,8 @@ function decodeText(bytes: Uint8Array, contentType: string | null): string {
 export class Response implements Hop {
   readonly status: number;
   readonly statusText: string;
+  /** `HTTP/2` when the connection that answered speaks h2 (the `http2` option), else `HTTP/1.1`. */
+  readonly httpVersion: string;
   /** The final URL, after redirects. */
   readonly url: string;
   readonly headers: Headers;
@@ -66,6 +70,8 @@ export class Response implements Hop {
   constructor(init: {
     status: number;
     statusText: string;
+    /** Default `HTTP/1.1`. */
+    httpVersion?: string;
     url: string;
     headers: Headers;
     elapsed: number;
@@ -75,6 +81,7 @@ export class Response implements Hop {
   }) {
     this.status = init.status;
     this.statusText = init.statusText;
+    this.httpVersion = init.httpVersion ?? 'HTTP/1.1';
     this.url = init.url;
     this.headers = init.headers;
     this.elapsed = init.elapsed;

@@ -125,6 +125,8 @@ interface Recorded {
   requestBodyNote: string | undefined;
   status: number;
   statusText: string;
+  /** The protocol of the answer; '' when none came. */
+  httpVersion: string;
   responseHeaders: Record<string, string | string[]>;
   responseBody: KeptBody | undefined;
   responseNote: string | undefined;
@@ -174,6 +176,7 @@ export class HarRecorder {
       ...this.#requestPart(res.request, started, res.elapsed),
       status: res.status,
       statusText: res.statusText,
+      httpVersion: res.httpVersion,
       responseHeaders: res.headers.toJSON(),
       responseBody,
       responseNote,
@@ -189,6 +192,7 @@ export class HarRecorder {
       ...this.#requestPart(request, started, time),
       status: 0,
       statusText: '',
+      httpVersion: '',
       responseHeaders: {},
       responseBody: undefined,
       responseNote: undefined,
@@ -364,7 +368,8 @@ function toEntry(r: Recorded, redact: boolean): HarEntry {
     request: {
       method: sent.method,
       url: redact ? redactUrl(url) : url.href,
-      httpVersion: 'HTTP/1.1',
+      // The request went out on the connection that answered (HTTP/1.1 when none did).
+      httpVersion: r.httpVersion || 'HTTP/1.1',
       cookies: requestCookies(sent.headers, redact),
       headers: pairs(requestHeaders),
       queryString: queryString(url, redact),
@@ -375,7 +380,7 @@ function toEntry(r: Recorded, redact: boolean): HarEntry {
     response: {
       status: r.status,
       statusText: r.statusText,
-      httpVersion: r.error ? '' : 'HTTP/1.1',
+      httpVersion: r.httpVersion,
       cookies: [...(r.responseHeaders['set-cookie'] === undefined ? [] : [r.responseHeaders['set-cookie']].flat())]
         .map((line) => responseCookie(line, redact)).filter((c): c is HarCookie => c !== undefined),
       headers: pairs(responseHeaders),

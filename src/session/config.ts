@@ -12,6 +12,8 @@ import type { HarOptions } from '../observe/har.js';
 import type { CsrfInit } from '../features/csrf/profiles.js';
 import type { LoginStrategy } from '../features/login/types.js';
 import type { ProxyInit } from '../transport/proxy.js';
+import type { Http2Init } from '../transport/http2.js';
+import type { Transport } from '../transport/transport.js';
 
 export type { BodyInit, PoolOptions, TimeoutOptions, TLSOptions } from '../core/options.js';
 
@@ -60,8 +62,26 @@ export interface SessionOptions extends Omit<RequestOptions, 'json' | 'form' | '
    * @example `maxHeaderSize: 64 * 1024`
    */
   maxHeaderSize?: number;
-  /** Use this undici dispatcher instead of the session's own Agent (the session will not close it). */
+  /**
+   * Use this undici dispatcher instead of the session's own pools (the session will not close it). It
+   * bypasses what sessio does below the request: `tls`, `proxy`, `pool`, `http2` and the connect
+   * timeout do not apply, and `stats()` counts no connections. To share connections between sessions,
+   * use `transport` or {@link Session.fork} instead, which keep all of these.
+   */
   dispatcher?: Dispatcher;
+  /**
+   * Offer HTTP/2 by ALPN over TLS: `true` for every https: origin, `{ origins: [...] }` for some. An
+   * origin that picks HTTP/1.1 is used with HTTP/1.1; `response.httpVersion` says which one answered.
+   * @example `http2: { origins: ['https://api.example.com'] }`
+   */
+  http2?: Http2Init;
+  /**
+   * Connections shared with other sessions (`new Transport({ pool, http2, trustEnv })`): each session
+   * keeps its own cookies, auth, CSRF and login state, its `tls`, `proxy` and connect timeout still
+   * apply (pools are keyed by them), and `stats()` counts its own requests. The session does not close
+   * it. `pool`, `dispatcher`, `trustEnv` and `http2` belong to the transport and cannot be given with it.
+   */
+  transport?: Transport;
   /**
    * Where log lines go (`console`, pino…), redacted; without it `DEBUG=sessio*` logs to stderr.
    * @example `logger: pino({ level: 'debug' })`

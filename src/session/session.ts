@@ -32,7 +32,7 @@ import { CsrfTokens } from '../features/csrf/tokens.js';
 import { LoginCoordinator } from '../features/login/coordinator.js';
 import type { PortRequestOptions, SessionPort } from '../features/port.js';
 import { PROXY } from '../transport/proxy.js';
-import { Transport } from '../transport/transport.js';
+import { Transport, type RequestCounts } from '../transport/transport.js';
 import type { OriginStats } from '../transport/agents.js';
 import { appendParams, mergeParams, resolveUrl } from '../core/url.js';
 import { redactUrl } from '../core/redact.js';
@@ -77,6 +77,9 @@ export class Session {
   /** A WHATWG `fetch` that goes through this session (cookies, auth, pool, redirects). */
   readonly fetch: typeof globalThis.fetch;
   readonly #transport: Transport;
+  /** False when the transport was given (`transport` option, {@link Session.fork}): its owner closes it. */
+  readonly #ownsTransport: boolean;
+  readonly #requests: RequestCounts = {};
   readonly #sensitive: ReadonlySet<string>;
   readonly #log: Log;
   readonly #har = new HarRecorder();
@@ -91,6 +94,8 @@ export class Session {
   readonly #unlistenCookies: () => void;
   #send: Send | undefined;
   #sendOwn: Send | undefined;
+  /** The log a fork takes over from the session it came from, while its constructor runs. */
+  static #forkLog: Log | undefined;
 
   constructor(options: SessionInit = {}) {
     this.config = options;
@@ -102,7 +107,7 @@ export class Session {
     this.originHeaders = this.#saved.originHeaders;
     this.#auth = sessionAuthScheme(options.auth, options.baseUrl);
     this.#sensitive = new Set((options.sensitiveHeaders ?? []).map((h) => h.toLowerCase()));
-    this.#log = createLog(options.logger);
+    this.#log = Session.#forkLog ?? createLog(options.logger);
     this.#port = this.#makePort();
     // Cookies the jar ignores are logged like everything else (DEBUG=sessio:cookies or the logger).
     this.#unlistenCookies = this.cookies.addRejectListener((reason, info) => {
@@ -113,13 +118,15 @@ export class Session {
     this.#login = options.login ? new LoginCoordinator(options.login, this.#port, this.#csrf) : undefined;
     this.#parts = { cookies: this.cookies, headers: this.headers, baseUrl: options.baseUrl, csrf: this.#csrf, login: this.#login, saved: this.#saved };
     if (options.har) this.#har.start(options.har === true ? {} : options.har);
-    this.#transport = new Transport({
+    this.#ownsTransport = options.transport === undefined;
+    this.#transport = options.transport ? sharedTransport(options) : new Transport({
       ...(options.pool && { pool: options.pool }),
       ...(options.tls && { tls: options.tls }),
       ...(typeof options.timeout === 'object' && options.timeout?.connect !== undefined && { connectTimeout: options.timeout.connect }),
       ...(options.dispatcher && { dispatcher: options.dispatcher }),
       ...(options.trustEnv !== undefined && { trustEnv: options.trustEnv }),
       ...(options.maxHeaderSize !== undefined && { maxHeaderSize: checkedHeaderSize(options.maxHeaderSize) }),
+      ...(options.http2 !== undefined && { http2: options.http2 }),
     });
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     const autosave = autosaveOptions(options.autosave);
@@ -157,7 +164,7 @@ export class Session {
     ];
   }
 
-  #dispatch = (req: PreparedRequest): Promise<Response> => this.#transport.send(req);
+  #dispatch = (req: PreparedRequest): Promise<Response> => this.#transport.send(req, this.#requests);
 
   /** What the CSRF and login features see of this session (features/port.ts). */
   #makePort(): SessionPort {
@@ -362,9 +369,39 @@ export class Session {
     return this.#har.toHar(options);
   }
 
-  /** Per-origin connection and request counters; with `rateLimit`, also `queued`, `active`, `waits`, `waitedMs`, `pauses`. */
+  /**
+   * Per-origin counters: this session's `requests`, and the `connections` opened and `open` now of its
+   * transport (shared with the other sessions on it, for a fork or the `transport` option); with
+   * `rateLimit`, also `queued`, `active`, `waits`, `waitedMs`, `pauses`.
+   */
   stats(): Record<string, OriginStats & Partial<QueueStats>> {
-    return withQueueStats(this.#transport.stats(), this.#limiter);
+    return withQueueStats(this.#transport.stats(this.#requests), this.#limiter);
+  }
+
+  /**
+   * A session for another user on the same settings and connections: the same options and transport
+   * (pools, TLS, proxies, HTTP/2), the current default headers, and its own empty cookie jar, CSRF
+   * tokens, login state, HAR recording and counters. `overrides` replace options, typically `login`
+   * or `auth`. The fork does not autosave unless told, and closing it leaves the shared connections
+   * open: close the session it came from (or the transport) last.
+   *
+   * @example
+   * ```ts
+   * const base = new Session({ baseUrl, csrf: 'spring', pool: { connections: 32 } });
+   * const alice = base.fork({ login: formLogin({ url: '/login', username: 'alice', password: 'a' }) });
+   * const bob = base.fork({ login: formLogin({ url: '/login', username: 'bob', password: 'b' }) });
+   * ```
+   */
+  fork(overrides: Omit<SessionInit, 'transport' | 'pool' | 'dispatcher' | 'trustEnv' | 'http2'> = {}): Session {
+    const { pool: _pool, dispatcher: _dispatcher, trustEnv: _trustEnv, http2: _http2, cookies: _cookies, autosave: _autosave, ...settings } = this.config;
+    // The log is configuration (logger, DEBUG sections): a fork with the same logger shares it, which
+    // keeps a fork's own heap to its state.
+    Session.#forkLog = overrides.logger === undefined ? this.#log : undefined;
+    try {
+      return new Session({ ...settings, headers: { ...this.headers }, ...overrides, transport: this.#transport });
+    } finally {
+      Session.#forkLog = undefined;
+    }
   }
 
   /**
@@ -402,7 +439,7 @@ export class Session {
     } finally {
       this.#unlistenCookies();
       this.#limiter?.close();
-      await this.#transport.close();
+      if (this.#ownsTransport) await this.#transport.close();
     }
   }
 
@@ -427,6 +464,13 @@ export class Session {
   [inspect.custom](): string {
     return this.toString();
   }
+}
+
+/** The `transport` option, refusing the options that belong to a transport and would silently not apply. */
+function sharedTransport(options: SessionInit): Transport {
+  const clash = (['pool', 'dispatcher', 'trustEnv', 'http2'] as const).filter((k) => options[k] !== undefined);
+  if (clash.length) throw new RequestError(`${clash.map((k) => `\`${k}\``).join(', ')} cannot be combined with \`transport\`: give ${clash.length > 1 ? 'them' : 'it'} to the Transport`);
+  return options.transport!;
 }
 
 /** The redirect guard of one of sessio's own requests (a login must not follow its body elsewhere). */

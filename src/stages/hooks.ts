@@ -54,7 +54,8 @@ async function withHooks(req: PreparedRequest, next: (req: PreparedRequest) => P
  * The redirect stage's callback: runs `beforeRedirect` hooks, then logs the redirect as it will be
  * followed (hooks may have changed the next hop).
  */
-export const beforeRedirect: BeforeRedirect = async (next, res) => {
-  await runBeforeRedirect(next, res);
-  log.redirect(next, res);
+export const beforeRedirect: BeforeRedirect = (next, res) => {
+  // Not async without hooks: a redirect hop must not pay a promise and its ticks for nothing.
+  if (!hooksOf(next)) return log.redirect(next, res);
+  return runBeforeRedirect(next, res).then(() => log.redirect(next, res));
 };

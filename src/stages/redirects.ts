@@ -29,7 +29,8 @@ function nextHeaders(req: PreparedRequest, url: URL, dropBody: boolean): Request
   for (const name in req.headers) {
     if (dropBody && BODY_HEADERS.has(name)) continue;
     if (crossOrigin && (isSensitive(name, req.sensitiveHeaders) || isSecretHeader(name))) continue;
-    out[name] = req.headers[name]!;
+    const v = req.headers[name]!;
+    out[name] = Array.isArray(v) ? [...v] : v;
   }
   return out;
 }
@@ -81,13 +82,12 @@ export function redirectStage(beforeRedirect?: BeforeRedirect): Stage {
       const location = res.headers.get('location');
       if (!hop.settings.followRedirects || !REDIRECTS.has(res.status) || location === null) break;
       history.push(res);
-      if (history.length > hop.settings.maxRedirects) {
-        await res.cancel();
-        throw new TooManyRedirectsError(hop.settings.maxRedirects, hop.method, hop.url, history);
-      }
-      await res.cancel();
+      // A body that was read already (the default) has nothing to cancel: no await, no tick.
+      if (res.body) await res.cancel();
+      if (history.length > hop.settings.maxRedirects) throw new TooManyRedirectsError(hop.settings.maxRedirects, hop.method, hop.url, history);
       hop = nextHop(hop, res, location);
-      if (beforeRedirect) await beforeRedirect(hop, res);
+      const before = beforeRedirect?.(hop, res);
+      if (before) await before;
       res = await next(hop.nextHop());
     }
     res.history = history;

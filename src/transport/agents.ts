@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import type { PoolOptions, TLSOptions } from '../core/options.js';
 import { RequestError } from '../core/errors.js';
+import { http2Factory, defaultFactory, type Http2Settings } from './http2.js';
 
 /** Per-origin counters: sockets opened and requests sent, so connection reuse is visible. */
 export interface OriginStats {
@@ -21,17 +22,19 @@ export class Agents {
   readonly #pool: PoolOptions;
   readonly #tls: TLSOptions | undefined;
   readonly #connectTimeout: number | undefined;
+  readonly #http2: Http2Settings | undefined;
   readonly #injected: Dispatcher | undefined;
   readonly #maxHeaderSize: number | undefined;
   readonly #agents = new Map<string, Agent>();
   readonly #default: Dispatcher;
   readonly stats = new Map<string, OriginStats>();
 
-  constructor(options: { pool?: PoolOptions; tls?: TLSOptions; connectTimeout?: number; dispatcher?: Dispatcher; maxHeaderSize?: number }) {
+  constructor(options: { pool?: PoolOptions; tls?: TLSOptions; connectTimeout?: number; dispatcher?: Dispatcher; maxHeaderSize?: number; http2?: Http2Settings }) {
     this.#pool = options.pool ?? {};
     this.#maxHeaderSize = options.maxHeaderSize;
     this.#tls = options.tls;
     this.#connectTimeout = options.connectTimeout;
+    this.#http2 = options.http2;
     this.#injected = options.dispatcher;
     this.#default = this.#injected ?? this.#create(this.#tls, this.#connectTimeout);
   }
@@ -75,6 +78,7 @@ export class Agents {
     const agent = new Agent({
       ...poolOptions(this.#pool),
       ...(this.#maxHeaderSize !== undefined && { maxHeaderSize: this.#maxHeaderSize }),
+      ...(this.#http2 && { factory: http2Factory(this.#http2, defaultFactory) }),
       connect: {
         ...(tls as object),
         ...(tls?.ca !== undefined && { ca: tls.ca as string[] }),
@@ -138,9 +142,19 @@ function identity(v: unknown): string {
   return String(v);
 }
 
+// Sessions sharing a transport each bring their own `tls` object; hashing its PEMs once per object,
+// not once per request, keeps the lookup cheap.
+const tlsKeys = new WeakMap<TLSOptions, string>();
+
 function agentKey(tls: TLSOptions | undefined, connectTimeout: number | undefined): string {
   if (!tls) return `t=${connectTimeout ?? ''}`;
+  let key = tlsKeys.get(tls);
+  if (key === undefined) tlsKeys.set(tls, (key = tlsKey(tls)));
+  return `${key}|${connectTimeout ?? ''}`;
+}
+
+function tlsKey(tls: TLSOptions): string {
   const ca = Array.isArray(tls.ca) ? tls.ca.map(identity).join(',') : identity(tls.ca);
-  return [tls.rejectUnauthorized !== false, ca, identity(tls.cert), identity(tls.key), tls.servername ?? '', connectTimeout ?? ''].join('|');
+  return [tls.rejectUnauthorized !== false, ca, identity(tls.cert), identity(tls.key), tls.servername ?? ''].join('|');
 }
 

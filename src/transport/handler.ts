@@ -1,12 +1,15 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { DecodedTooLarge } from '../core/decode.js';
+import type { Connection, ConnectionAware } from './http2.js';
 
 /** The head of a response as undici parsed it. */
 export interface ResponseHead {
   status: number;
   statusText: string;
   headers: Record<string, string | string[] | undefined>;
+  /** `HTTP/2` or `HTTP/1.1`. */
+  httpVersion: string;
 }
 
 /** The outcome of one dispatch: the head, and either all the bytes or a stream of them. */
@@ -22,10 +25,12 @@ type Controller = Dispatcher.DispatchController;
  * case): it gathers the body into chunks, or hands out a Readable with back-pressure for `stream: true`.
  * `started` tells whether any response came, which decides if a failure may be retried.
  */
-export class ResponseHandler implements Dispatcher.DispatchHandler {
+export class ResponseHandler implements Dispatcher.DispatchHandler, ConnectionAware {
   started = false;
+  /** Set by the client that takes the request when the pool may speak h2 (transport/http2.ts). */
+  connection: Connection | undefined;
   #controller: Controller | undefined;
-  #head: ResponseHead | undefined;
+  #head: RawResponse | undefined;
   #chunks: Buffer[] = [];
   #size = 0;
   #stream: Readable | undefined;
@@ -74,7 +79,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
   onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[] | undefined>, statusText: string): void {
     if (status < 200) return; // 1xx informational: the real response follows
     this.started = true;
-    this.#head = { status, statusText, headers };
+    // The outcome itself, with every field from the start: settling adds no property and copies nothing.
+    this.#head = { status, statusText, headers, httpVersion: this.connection?.protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1', chunks: undefined, stream: undefined };
     this.#arm();
     if (!this.#streaming) return;
     const stream = new Readable({
@@ -92,7 +98,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
     // iteration, pipeline) still see the error.
     stream.on('error', () => {});
     this.#stream = stream;
-    this.#settle({ ...this.#head, stream });
+    this.#head.stream = stream;
+    this.#settle(this.#head);
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
@@ -114,7 +121,10 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.#cleanup();
     if (this.#stream) this.#stream.push(null);
-    else this.#settle({ ...this.#head!, chunks: this.#chunks });
+    else {
+      this.#head!.chunks = this.#chunks;
+      this.#settle(this.#head!);
+    }
   }
 
   onResponseError(_controller: Controller, err: Error): void {

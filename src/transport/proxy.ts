@@ -7,6 +7,7 @@ import { ProxyError, safeUrl } from '../core/errors.js';
 import { checkHeader } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
 import { closeAll, poolOptions } from './agents.js';
+import { Http2Pool, offersH2, type Http2Settings } from './http2.js';
 
 /**
  * A proxy given as an object: its URL (credentials in the userinfo are sent as proxy Basic auth),
@@ -96,11 +97,11 @@ function splitList(value: string): string[] {
  * scheme, then `all_proxy`/`ALL_PROXY`; lower case first, as curl and requests. Upper-case `HTTP_PROXY`
  * is ignored under CGI (`REQUEST_METHOD` set), where a client's `Proxy:` header would land in it (httpoxy).
  */
-export function environmentProxy(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function environmentProxy(url: URL, env: EnvSource = process.env): string | undefined {
   // Runs on every hop: the name lists are built once, not per call.
-  const names = url.protocol === 'https:' ? HTTPS_PROXY_VARS : env.REQUEST_METHOD === undefined ? HTTP_PROXY_VARS : HTTP_PROXY_VARS_CGI;
+  const names = url.protocol === 'https:' ? HTTPS_PROXY_VARS : read(env, 'REQUEST_METHOD') === undefined ? HTTP_PROXY_VARS : HTTP_PROXY_VARS_CGI;
   for (let i = 0; i < names.length; i++) {
-    const value = env[names[i]!]?.trim();
+    const value = read(env, names[i]!)?.trim();
     if (value) return value;
   }
   return undefined;
@@ -111,8 +112,15 @@ const HTTP_PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] a
 const HTTP_PROXY_VARS_CGI = ['http_proxy', 'all_proxy', 'ALL_PROXY'] as const;
 
 /** `no_proxy` or `NO_PROXY` from the environment. */
-export function environmentNoProxy(env: NodeJS.ProcessEnv = process.env): string[] {
-  return splitList(env.no_proxy ?? env.NO_PROXY ?? '');
+export function environmentNoProxy(env: EnvSource = process.env): string[] {
+  return splitList(read(env, 'no_proxy') ?? read(env, 'NO_PROXY') ?? '');
+}
+
+/** Environment variables: an object like `process.env`, or a function that reads one. */
+export type EnvSource = NodeJS.ProcessEnv | ((name: string) => string | undefined);
+
+function read(env: EnvSource, name: string): string | undefined {
+  return typeof env === 'function' ? env(name) : env[name];
 }
 
 /**
@@ -165,6 +173,28 @@ function fingerprint(parts: unknown[]): string {
   return hash.digest('base64url');
 }
 
+/** The proxy variables a call has read so far. */
+const CALL_ENV = new ContextKey<EnvSource>('proxyEnvironment');
+
+/**
+ * `process.env`, each variable read at most once per call (a read is a ~100 ns trip into the C++
+ * environment, and every hop of a redirect chain read four or five): a change to the environment
+ * takes effect from the next request on, as before, but not in the middle of one.
+ */
+function callEnvironment(req: PreparedRequest): EnvSource {
+  let env = req.context.get(CALL_ENV);
+  if (env) return env;
+  const seen = new Map<string, string | undefined>();
+  env = (name) => {
+    if (seen.has(name)) return seen.get(name);
+    const v = process.env[name];
+    seen.set(name, v);
+    return v;
+  };
+  req.context.set(CALL_ENV, env);
+  return env;
+}
+
 /**
  * Chooses the proxy of each hop (so a redirect from a NO_PROXY host to another one goes through the
  * proxy, and back) and keeps one undici ProxyAgent per proxy, credentials, TLS settings and connect
@@ -177,13 +207,15 @@ export class ProxyRouter {
   readonly #agents = new Map<string, ProxyAgent>();
   readonly #countSocket: ((origin: string | URL, delta: 1 | -1) => void) | undefined;
   readonly #maxHeaderSize: number | undefined;
+  readonly #http2: Http2Settings | undefined;
 
   /** @param options.countSocket the transport's per-origin socket counter, to count proxied sockets too */
-  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; maxHeaderSize?: number | undefined; countSocket?: (origin: string | URL, delta: 1 | -1) => void }) {
+  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; maxHeaderSize?: number | undefined; countSocket?: (origin: string | URL, delta: 1 | -1) => void; http2?: Http2Settings | undefined }) {
     this.#trustEnv = options.trustEnv ?? true;
     this.#maxHeaderSize = options.maxHeaderSize;
     this.#pool = options.pool ?? {};
     this.#countSocket = options.countSocket;
+    this.#http2 = options.http2;
   }
 
   /** The proxy for this hop, or undefined to go direct. */
@@ -195,8 +227,9 @@ export class ProxyRouter {
       return bypassesProxy(req.url, choice.noProxy) ? undefined : choice;
     }
     if (!this.#trustEnv) return undefined;
-    const fromEnv = environmentProxy(req.url);
-    if (!fromEnv || bypassesProxy(req.url, environmentNoProxy())) return undefined;
+    const env = callEnvironment(req);
+    const fromEnv = environmentProxy(req.url, env);
+    if (!fromEnv || bypassesProxy(req.url, environmentNoProxy(env))) return undefined;
     return parseProxy(fromEnv);
   }
 
@@ -209,16 +242,18 @@ export class ProxyRouter {
     }
     req.context.set(HOP_PROXY, choice);
     const { tls, timeout } = req.settings;
-    const key = fingerprint([choice.url.href, choice.token, choice.headers, choice.tls, tls, timeout.connect]);
+    // h2 is offered in the TLS handshake inside the CONNECT tunnel, so it is a setting of the agent.
+    const h2 = this.#http2 !== undefined && offersH2(this.#http2, req.url.origin);
+    const key = fingerprint([choice.url.href, choice.token, choice.headers, choice.tls, tls, timeout.connect, h2]);
     let agent = this.#agents.get(key);
     if (!agent) {
-      agent = this.#create(choice, tls, timeout.connect);
+      agent = this.#create(choice, tls, timeout.connect, h2);
       this.#agents.set(key, agent);
     }
     return agent;
   }
 
-  #create(choice: ProxyChoice, tls: TLSOptions | undefined, connectTimeout: number | undefined): ProxyAgent {
+  #create(choice: ProxyChoice, tls: TLSOptions | undefined, connectTimeout: number | undefined, h2: boolean): ProxyAgent {
     const timeout = connectTimeout === undefined ? {} : { timeout: connectTimeout };
     return new ProxyAgent({
       uri: choice.url.href,
@@ -227,7 +262,7 @@ export class ProxyRouter {
       // Absolute-form requests for http: origins (the proxy sees and strips Proxy-Authorization);
       // https: origins still get a CONNECT tunnel.
       proxyTunnel: false,
-      requestTls: { ...(tls as object), ...(tls?.ca !== undefined && { ca: tls.ca as string[] }), ...timeout },
+      requestTls: { ...(tls as object), ...(tls?.ca !== undefined && { ca: tls.ca as string[] }), ...timeout, ...(h2 && { allowH2: true }) },
       proxyTls: { ...(choice.tls as object), ...(choice.tls?.ca !== undefined && { ca: choice.tls.ca as string[] }), ...timeout },
       ...poolOptions(this.#pool),
       factory: this.#counted,
@@ -235,13 +270,16 @@ export class ProxyRouter {
   }
 
   /**
-   * undici's default pool factory, plus socket counting: a tunnelled socket counts for the origin it
-   * reaches, a forwarding one for the proxy. undici hands its forwarding client only `connect`, so
-   * the head limit is added here for every pool, forwarding or tunnelled.
+   * undici's default pool factory (an h2 pool for origins offered h2), plus socket counting: a
+   * tunnelled socket counts for the origin it reaches, a forwarding one for the proxy. undici hands
+   * its forwarding client only `connect`, so the head limit is added here for every pool.
    */
   readonly #counted = (origin: string | URL, given: object): Dispatcher => {
     const opts = this.#maxHeaderSize === undefined ? given : { ...given, maxHeaderSize: this.#maxHeaderSize };
-    const d = (opts as { connections?: number }).connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
+    const http2 = this.#http2;
+    const d = http2 && offersH2(http2, origin)
+      ? new Http2Pool(origin, opts, http2.maxConcurrentStreams)
+      : (opts as { connections?: number }).connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     if (this.#countSocket) {
       d.on('connect', (o: URL) => this.#countSocket!(o, 1));
       d.on('disconnect', (o: URL) => this.#countSocket!(o, -1));

@@ -4,13 +4,14 @@ import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../core/dec
 import { copyHeaders, Headers } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
 import { Response } from '../core/response.js';
-import { TimeoutError } from '../core/errors.js';
+import { RequestError, TimeoutError } from '../core/errors.js';
 import { Agents, type OriginStats } from './agents.js';
+import { CONNECTION_SLOT, resolveHttp2, type Http2Init } from './http2.js';
 import { ResponseHandler, type RawResponse } from './handler.js';
 import { STALE_SOCKET_CODES, toSessioError } from './errors.js';
 import { dropProxyAuthorization, proxyRefusalOf, ProxyRouter } from './proxy.js';
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+type ResponseInit = ConstructorParameters<typeof Response>[0];
 
 /**
  * The TimeoutError of sessio's response timer, caused by an error with undici's code for the same
@@ -21,22 +22,50 @@ function responseTimeoutError(req: PreparedRequest, ms: number, waitingFor: 'hea
   return new TimeoutError('response', ms, req.method, req.url, cause);
 }
 
-/** Options of the transport, taken from the session's. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/**
+ * Attempts after an h2 GOAWAY. undici 7 fails every request in flight on a connection that gets one,
+ * even those the server would still answer (nodejs/undici#5089); each new connection answers some of
+ * them, so a burst larger than what a server serves per connection needs several rounds.
+ */
+const GOAWAY_ATTEMPTS = 8;
+const GOAWAY = /"GOAWAY" frame received/;
+
+/** Options of a transport: the connection pools and what decides how they connect. */
 export interface TransportOptions {
   pool?: PoolOptions;
+  /** The default TLS settings; requests (and sessions sharing the transport) with others get pools of their own. */
   tls?: TLSOptions;
   connectTimeout?: number;
+  /** Use this undici dispatcher instead of sessio's own pools: `tls`, `proxy`, `pool`, `http2` and connect timeouts then do not apply. */
   dispatcher?: Dispatcher;
   /** Take proxies from the environment when a request has no `proxy` option (default true). */
   trustEnv?: boolean;
   /** Largest response head accepted, bytes (default: Node's `http.maxHeaderSize`, 16 KiB). */
   maxHeaderSize?: number;
+  /** Offer HTTP/2 by ALPN ({@link Http2Init}); HTTP/1.1 only by default. */
+  http2?: Http2Init;
 }
 
 /**
+ * Requests sent per origin, counted by each session (a transport may serve many). A plain object: a
+ * session talks to one or two origins, and an empty Map's table costs ~300 bytes in each of 10,000 sessions.
+ */
+export type RequestCounts = Record<string, number>;
+
+/**
  * The bottom of the pipeline: sends one hop over undici and returns its response, body read and
- * decoded (or streaming). It retries once, for idempotent requests, when a keep-alive socket turns out
- * to have been closed by the server before any byte of the response came.
+ * decoded (or streaming). It retries, for idempotent requests, when a keep-alive socket turns out to
+ * have been closed by the server before any byte of the response came (once), or an h2 connection was
+ * sent away (GOAWAY) before it (a few times). Many sessions may share one transport: its pools are
+ * keyed by TLS settings, connect timeout and proxy, so each session's settings still apply.
+ *
+ * @example
+ * ```ts
+ * const transport = new Transport({ pool: { connections: 32 } });
+ * const alice = new Session({ transport, baseUrl });
+ * const bob = new Session({ transport, baseUrl }); // same sockets, own cookies
+ * ```
  */
 export class Transport {
   readonly agents: Agents;
@@ -45,25 +74,26 @@ export class Transport {
 
   readonly #maxHeaderSize: number | undefined;
 
-  constructor(options: TransportOptions) {
-    this.agents = new Agents(options);
+  constructor(options: TransportOptions = {}) {
+    const http2 = resolveHttp2(options.http2);
+    if (http2 && options.dispatcher) throw new RequestError('`http2` cannot be used with an injected `dispatcher`: create that dispatcher with `allowH2: true` instead');
+    this.agents = new Agents({ ...options, http2 });
     this.#maxHeaderSize = options.maxHeaderSize;
-    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, maxHeaderSize: options.maxHeaderSize, countSocket: this.agents.countSocket });
+    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, maxHeaderSize: options.maxHeaderSize, countSocket: this.agents.countSocket, http2 });
   }
 
-  async send(req: PreparedRequest): Promise<Response> {
+  /** Sends one hop; `counts` gets a request counted per dispatch (each retry on a new socket too). */
+  async send(req: PreparedRequest, counts?: RequestCounts): Promise<Response> {
     const started = performance.now();
     dropProxyAuthorization(req);
     let raw: RawResponse;
-    try {
-      raw = await this.#dispatchOnce(req);
-    } catch (first) {
-      if (!this.#mayRetryStale(first, req)) throw this.#failed(first, req);
-      if (req.body) req.body = req.body.replay!();
+    for (let attempt = 1; ; attempt++) {
       try {
-        raw = await this.#dispatchOnce(req);
-      } catch (second) {
-        throw this.#failed(second, req);
+        raw = await this.#dispatchOnce(req, counts);
+        break;
+      } catch (err) {
+        if (!this.#mayRetry(err, req, attempt)) throw this.#failed(err, req);
+        if (req.body) req.body = req.body.replay!();
       }
     }
     const refusal = proxyRefusalOf(raw.status, raw.headers, req);
@@ -79,8 +109,15 @@ export class Transport {
     return this.proxies?.dispatcherFor(req) ?? this.agents.get(req.settings.tls, req.settings.timeout.connect);
   }
 
-  stats(): Record<string, OriginStats> {
-    return Object.fromEntries([...this.agents.stats].map(([k, v]) => [k, { ...v }]));
+  /**
+   * Per-origin counters: sockets of this transport (`connections`, `open`) and, with `counts`, the
+   * requests of the session that counted them.
+   */
+  stats(counts?: RequestCounts): Record<string, OriginStats> {
+    const out: Record<string, OriginStats> = {};
+    for (const [origin, s] of this.agents.stats) out[origin] = { ...s, requests: counts ? 0 : s.requests };
+    for (const [origin, n] of Object.entries(counts ?? {})) out[origin] = { ...(out[origin] ?? { connections: 0, open: 0 }), requests: n };
+    return out;
   }
 
   async close(): Promise<void> {
@@ -94,18 +131,21 @@ export class Transport {
     return toSessioError(err, req, this.#maxHeaderSize);
   }
 
-  #mayRetryStale(err: unknown, req: PreparedRequest): boolean {
+  #mayRetry(err: unknown, req: PreparedRequest, attempt: number): boolean {
     if ((err as { sessioStarted?: boolean }).sessioStarted) return false;
     const code = String((err as { code?: unknown })?.code ?? '');
     if (!STALE_SOCKET_CODES.has(code) || !IDEMPOTENT.has(req.method)) return false;
-    return !req.body || req.body.replay !== undefined;
+    if (req.body && req.body.replay === undefined) return false;
+    const goaway = GOAWAY.test(String((err as Error).message));
+    return attempt < (goaway ? GOAWAY_ATTEMPTS : 2);
   }
 
-  #dispatchOnce(req: PreparedRequest): Promise<RawResponse> {
+  #dispatchOnce(req: PreparedRequest, counts: RequestCounts | undefined): Promise<RawResponse> {
     const { settings } = req;
     // URL.origin is rebuilt on every read; one read per hop.
     const origin = req.url.origin;
     this.agents.countRequest(origin);
+    if (counts) counts[origin] = (counts[origin] ?? 0) + 1;
     const responseTimeout = settings.timeout.response ?? DEFAULT_RESPONSE_TIMEOUT;
     // An upload of unknown length may take long: until its response starts, undici's timer (which
     // starts once the request is written) keeps the headers wait.
@@ -124,7 +164,7 @@ export class Transport {
           reject(err);
         },
       });
-      const opts: Dispatcher.DispatchOptions = {
+      const opts: Dispatcher.DispatchOptions & { [CONNECTION_SLOT]?: ResponseHandler } = {
         origin,
         path: req.url.pathname + req.url.search,
         method: req.method as Dispatcher.HttpMethod,
@@ -132,6 +172,7 @@ export class Transport {
         // (retried, replayed, snapshotted) as sessio built them.
         headers: copyHeaders(req.headers),
         body: req.body?.data ?? null,
+        [CONNECTION_SLOT]: handler,
       };
       // sessio's own timer keeps the response timeout; undici's, coarse, only where it cannot.
       opts.headersTimeout = streamBody ? responseTimeout : 0;
@@ -145,27 +186,41 @@ export class Transport {
     const headers = new Headers(raw.headers);
     const decoders = req.method === 'HEAD' || raw.status === 204 || raw.status === 304 ? [] : decodersFor(headers.get('content-encoding') ?? undefined) ?? [];
     const limit = req.settings.maxDecodedSize;
-    const init = {
+    // One object literal per response, not `{ ...init, bytes }`: the spread showed in the profile of
+    // the redirect flow (bench/perf-notes.md).
+    const init: ResponseInit = {
       status: raw.status,
       statusText: raw.statusText,
+      httpVersion: raw.httpVersion,
       url: req.url.href,
       headers,
       request: req.snapshot(),
+      elapsed: 0,
+      bytes: undefined,
+      stream: undefined,
     };
     if (raw.stream) {
-      const stream = decoders.length ? decodeStream(raw.stream, decoders, limit, (err) => toSessioError(err, req)).on('error', () => {}) : raw.stream;
-      return new Response({ ...init, elapsed: performance.now() - started, stream });
+      init.stream = decoders.length ? decodeStream(raw.stream, decoders, limit, (err) => toSessioError(err, req)).on('error', () => {}) : raw.stream;
+      init.elapsed = performance.now() - started;
+      return new Response(init);
     }
     const chunks = raw.chunks!;
     const bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     if (decoders.length && bytes.length) {
       return decodeBuffer(bytes, decoders, limit).then(
-        (decoded) => new Response({ ...init, elapsed: performance.now() - started, bytes: decoded }),
+        (decoded) => {
+          init.bytes = decoded;
+          init.elapsed = performance.now() - started;
+          return new Response(init);
+        },
         (err: unknown) => {
           throw toSessioError(err, req);
         },
       );
     }
-    return new Response({ ...init, elapsed: performance.now() - started, bytes });
+    init.bytes = bytes;
+    init.elapsed = performance.now() - started;
+    return new Response(init);
   }
+
 }
