@@ -20,6 +20,7 @@ const RETRIED = new ContextKey<true>('csrfRetried', { hop: true });
 
 async function apply(csrf: CsrfTokens, req: PreparedRequest, form?: TokenForm): Promise<SentToken | undefined> {
   const sent = await csrf.apply(req, form);
+  csrf.sessions?.apply(req);
   // Django refuses unsafe https requests without a same-origin Referer.
   if (csrf.profile.referer && req.url.protocol === 'https:' && req.headers.referer === undefined) req.headers.referer = `${req.url.origin}/`;
   return sent;
@@ -37,8 +38,11 @@ const key = (sent: SentToken | undefined): string => (sent ? `${sent.form ?? ''}
 export function csrfStage(csrf: CsrfTokens): Stage {
   return async (req, next) => {
     if (SAFE_METHODS.has(req.method)) {
-      const res = await next(req);
-      await csrf.learn(req, res);
+      // The session header goes on a copy, like the token, so a redirect's next hop starts clean.
+      const hop = csrf.sessions?.applies(req.url) ? req.nextHop() : req;
+      csrf.sessions?.apply(hop);
+      const res = await next(hop);
+      await csrf.learn(hop, res);
       return res;
     }
     const hop = req.nextHop();

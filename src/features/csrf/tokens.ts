@@ -3,6 +3,7 @@ import type { Response } from '../../core/response.js';
 import type { SessionPort } from '../port.js';
 import { findHtmlTokens } from './html.js';
 import { maskToken, otherForm, type TokenForm } from './mask.js';
+import { HeaderSessions, type HeaderSession } from '../header-session.js';
 import { toCsrfProfile, type CsrfInit, type CsrfProfile } from './profiles.js';
 
 /** Pages larger than this are not searched for tokens: login and form pages are small. */
@@ -51,6 +52,8 @@ export interface SavedCsrfState {
   tokens: SavedCsrfToken[];
   /** Per origin, the form of cookie tokens its server accepted (Spring 6 masks them). */
   forms?: Record<string, TokenForm>;
+  /** Per origin, a session id the server handed out in a header (Spring Session's X-Auth-Token). */
+  headerSessions?: Record<string, HeaderSession>;
 }
 
 const SOURCES: ReadonlySet<string> = new Set(['cookie', 'html', 'json']);
@@ -62,6 +65,8 @@ const SOURCES: ReadonlySet<string> = new Set(['cookie', 'html', 'json']);
  */
 export class CsrfTokens {
   readonly profile: CsrfProfile;
+  /** Sessions kept in a header, when the profile names such headers (Spring Session). */
+  readonly sessions: HeaderSessions | undefined;
   readonly #init: CsrfInit;
   readonly #session: SessionPort;
   readonly #tokens = new Map<string, CsrfToken>();
@@ -79,6 +84,7 @@ export class CsrfTokens {
     const meta = this.profile.meta;
     this.#metaNames = new Set(meta ? [meta.token, ...(meta.header ? [meta.header] : [])] : []);
     this.#inputNames = new Set(this.profile.hiddenInputs ?? []);
+    this.sessions = this.profile.sessionHeaders?.length ? new HeaderSessions(this.profile.sessionHeaders) : undefined;
   }
 
   /** The token that would be sent to `url`'s origin, if any. */
@@ -92,6 +98,7 @@ export class CsrfTokens {
   /** Forgets every token (at logout). The forms the servers accept stay: they belong to the server, not the login. */
   clear(): void {
     this.#tokens.clear();
+    this.sessions?.clear();
   }
 
   /** The form cookie tokens are sent to `origin` in: the one its server last accepted, else plain. */
@@ -138,6 +145,7 @@ export class CsrfTokens {
   /** Learns tokens from a response of `req`'s hop. Cheap when the response cannot hold one. */
   async learn(req: PreparedRequest, res: Response): Promise<void> {
     const origin = req.url.origin;
+    this.sessions?.learn(req.url, res);
     if (this.profile.cookie) this.#learnCookie(req.url, res);
     const type = res.headers.get('content-type')?.toLowerCase() ?? '';
     if (res.body !== undefined || res.status >= 500) return; // streaming: the body is the caller's
@@ -227,11 +235,17 @@ export class CsrfTokens {
   /** The state a saved session keeps; undefined when there is nothing to keep. */
   exportState(): SavedCsrfState | undefined {
     const profile = jsonSafeInit(this.#init);
-    if (!this.#tokens.size && !this.#forms.size && profile === undefined) return undefined;
+    const headerSessions = this.sessions?.exportState();
+    if (!this.#tokens.size && !this.#forms.size && !headerSessions && profile === undefined) return undefined;
     const tokens = [...this.#tokens].map(([origin, t]): SavedCsrfToken => ({
       origin, token: t.token, header: t.header, source: t.source, from: t.from.href, stale: t.stale, ...(t.param !== undefined && { param: t.param }),
     }));
-    return { ...(profile !== undefined && { profile }), tokens, ...(this.#forms.size && { forms: Object.fromEntries(this.#forms) }) };
+    return {
+      ...(profile !== undefined && { profile }),
+      tokens,
+      ...(this.#forms.size && { forms: Object.fromEntries(this.#forms) }),
+      ...(headerSessions && { headerSessions }),
+    };
   }
 
   /**
@@ -241,6 +255,7 @@ export class CsrfTokens {
    */
   importState(value: unknown): void {
     this.#importForms(isRecord(value) ? value.forms : undefined);
+    if (isRecord(value)) this.sessions?.importState(value.headerSessions);
     const list = isRecord(value) && Array.isArray(value.tokens) ? value.tokens as unknown[] : [];
     for (const raw of list) {
       const saved = savedToken(raw);
