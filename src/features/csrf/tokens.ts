@@ -126,10 +126,10 @@ export class CsrfTokens {
    * plain; page tokens are sent as the page gave them (Spring 6 masked them already, per render).
    */
   async apply(req: PreparedRequest, form?: TokenForm): Promise<SentToken | undefined> {
-    let t = this.get(req.url);
+    let t = this.#current(req.url);
     if (!t || t.stale) {
       await this.fetch(req.url, false);
-      t = this.get(req.url);
+      t = this.#current(req.url);
     }
     if (!t || t.stale) return undefined;
     if (req.headers[t.header] !== undefined) return undefined; // the caller set it: theirs wins
@@ -171,12 +171,12 @@ export class CsrfTokens {
    * fetched from the token endpoint or the page the old one came from.
    */
   async renew(url: URL, sent: SentToken | undefined): Promise<{ form?: TokenForm } | undefined> {
-    const known = this.get(url);
+    const known = this.#current(url);
     const plan = this.#planFor(known, sent);
     if (plan) return plan;
     if (known) known.stale = true;
     await this.fetch(url, true);
-    const fresh = this.get(url);
+    const fresh = this.#current(url);
     if (fresh && !fresh.stale && fresh.token !== sent?.token) return { ...(sent?.form !== undefined && { form: sent.form }) };
     if (fresh && !fresh.stale) return this.#planFor(fresh, sent);
     return undefined;
@@ -294,6 +294,19 @@ export class CsrfTokens {
     // loads it: keep where the last one came from, stale, so the next unsafe request fetches it first.
     const known = this.#tokens.get(url.origin);
     if (known?.source === 'cookie') known.stale = true;
+  }
+
+  /**
+   * The token to send to `url`. With a masking profile, the origin's token cookie wins over a page
+   * token: pages derive theirs from it (Spring 6 masks it per render), and the cookie's raw value can
+   * be sent in whichever form the server's handler wants (the SPA handler refuses a masked header).
+   */
+  #current(url: URL): CsrfToken | undefined {
+    const t = this.get(url);
+    const cookie = this.profile.cookie;
+    if (!this.profile.masking || !cookie || t?.source === 'cookie') return t;
+    const value = this.#cookieValue(url);
+    return value ? { token: value, header: cookie.header, source: 'cookie', from: url, stale: false } : t;
   }
 
   /** A token cookie already in the jar (loaded from disk, say) counts for the `baseUrl` origin only. */
