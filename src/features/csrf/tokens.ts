@@ -73,6 +73,12 @@ export class CsrfTokens {
   readonly #fetching = new Map<string, Promise<void>>();
   /** Per origin, the form of cookie tokens the server accepted; plain until it refuses one. */
   readonly #forms = new Map<string, TokenForm>();
+  /**
+   * Origins whose own responses set the token cookie. Cookies ignore ports, so the jar's cookie for a
+   * URL may have come from another server on the host: it is only used for an origin listed here (or
+   * the `baseUrl` origin, for a jar loaded from disk).
+   */
+  readonly #cookieOrigins = new Set<string>();
   readonly #metaNames: ReadonlySet<string>;
   readonly #inputNames: ReadonlySet<string>;
   #tokenUrl: URL | undefined | null = null;
@@ -289,7 +295,10 @@ export class CsrfTokens {
     if (!setCookies.some((c) => c.trimStart().startsWith(`${name}=`))) return;
     // The jar has applied the Set-Cookie already (the cookie stage runs inside this one): ask it.
     const value = this.#cookieValue(url);
-    if (value) return this.#set(url.origin, { token: value, header: this.profile.cookie!.header, source: 'cookie', from: url });
+    if (value) {
+      this.#cookieOrigins.add(url.origin);
+      return this.#set(url.origin, { token: value, header: this.profile.cookie!.header, source: 'cookie', from: url });
+    }
     // Spring 6 clears the cookie at login and logout and issues the next token only when something
     // loads it: keep where the last one came from, stale, so the next unsafe request fetches it first.
     const known = this.#tokens.get(url.origin);
@@ -298,14 +307,16 @@ export class CsrfTokens {
 
   /**
    * The token to send to `url`. With a masking profile, the origin's token cookie wins over a page
-   * token: pages derive theirs from it (Spring 6 masks it per render), and the cookie's raw value can
-   * be sent in whichever form the server's handler wants (the SPA handler refuses a masked header).
+   * token sent in the cookie's header: pages derive theirs from it (Spring 6 masks it per render), and
+   * the cookie's raw value can be sent in whichever form the server's handler wants (the SPA handler
+   * refuses a masked header).
    */
   #current(url: URL): CsrfToken | undefined {
     const t = this.get(url);
     const cookie = this.profile.cookie;
-    if (!this.profile.masking || !cookie || t?.source === 'cookie') return t;
-    const value = this.#cookieValue(url);
+    // A page naming another header for its token (`_csrf_header`) is obeyed.
+    if (!this.profile.masking || !cookie || t?.source === 'cookie' || (t && !t.stale && t.header !== cookie.header)) return t;
+    const value = this.#ownCookie(url);
     return value ? { token: value, header: cookie.header, source: 'cookie', from: url, stale: false } : t;
   }
 
@@ -358,7 +369,13 @@ export class CsrfTokens {
    */
   #pageHeader(url: URL): string {
     const cookie = this.profile.cookie;
-    return cookie && this.#cookieValue(url) !== undefined ? cookie.header : this.profile.header;
+    return cookie && this.#ownCookie(url) !== undefined ? cookie.header : this.profile.header;
+  }
+
+  /** The token cookie's value for `url`, when `url`'s origin is the one that set it. */
+  #ownCookie(url: URL): string | undefined {
+    if (!this.#cookieOrigins.has(url.origin) && this.#session.baseUrl?.origin !== url.origin) return undefined;
+    return this.#cookieValue(url);
   }
 
   #learnJson(url: URL, origin: string, res: Response): void {
