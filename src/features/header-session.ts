@@ -75,7 +75,8 @@ export class HeaderSessions {
   }
 }
 
-function isOrigin(origin: string): boolean {
+/** Whether `origin` is an http(s) origin written as one (`https://host:port`, nothing more). */
+export function isOrigin(origin: string): boolean {
   try {
     const u = new URL(origin);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === origin;

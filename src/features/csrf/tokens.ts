@@ -3,7 +3,7 @@ import type { Response } from '../../core/response.js';
 import type { SessionPort } from '../port.js';
 import { findHtmlTokens } from './html.js';
 import { maskToken, otherForm, type TokenForm } from './mask.js';
-import { HeaderSessions, type HeaderSession } from '../header-session.js';
+import { HeaderSessions, isOrigin, type HeaderSession } from '../header-session.js';
 import { toCsrfProfile, type CsrfInit, type CsrfProfile } from './profiles.js';
 
 /** Pages larger than this are not searched for tokens: login and form pages are small. */
@@ -281,11 +281,7 @@ export class CsrfTokens {
   #importForms(value: unknown): void {
     if (!isRecord(value)) return;
     for (const [origin, form] of Object.entries(value)) {
-      if (form !== 'plain' && form !== 'masked') continue;
-      try {
-        const u = new URL(origin);
-        if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === origin) this.#forms.set(origin, form);
-      } catch { /* not a URL: dropped */ }
+      if ((form === 'plain' || form === 'masked') && isOrigin(origin)) this.#forms.set(origin, form);
     }
   }
 
