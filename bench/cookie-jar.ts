@@ -4,7 +4,8 @@
 //
 // Fairness: both jars get the very same inputs: the same Set-Cookie strings and the same URL
 // objects (the Session passes the request's URL object; tough-cookie 6 takes URL objects too and
-// then skips its own parsing). Set-Cookie strings are flat, as header values decoded from a socket
+// then skips its own parsing), or, in the rows marked "string URLs", the same URLs as href strings,
+// as users of the jar API pass them (each jar then parses every URL). Set-Cookie strings are flat, as header values decoded from a socket
 // are, not the rope strings template concatenation builds. Times are process CPU time (GC threads
 // included), which the other processes of a busy machine disturb far less than wall time, and
 // samples are separated by a short pause so that one library's pending GC work is not billed to
@@ -25,11 +26,16 @@ export interface Row {
   unit: string;
 }
 
-interface Corpus {
+interface Corpus<U extends string | URL = string | URL> {
   /** [Set-Cookie string, response URL] in ingest order. */
-  sets: [string, URL][];
+  sets: [string, U][];
   /** Request URLs for lookups, hitting hosts that have cookies. */
-  gets: URL[];
+  gets: U[];
+}
+
+/** The same corpus with each URL as its href string. */
+export function withStringUrls(c: Corpus<URL>): Corpus<string> {
+  return { sets: c.sets.map(([s, u]) => [s, flat(u.href)]), gets: c.gets.map((u) => flat(u.href)) };
 }
 
 /** Deterministic PRNG so both jars see identical input across runs. */
@@ -52,7 +58,7 @@ function flat(s: string): string {
 const PATHS = ['/', '/api', '/api/v1', '/app', '/static/js', '/account/settings'];
 const TLDS = ['com', 'org', 'co.uk', 'de', 'io'];
 
-export function buildCorpus(cookies: number, domains: number, seed: number): Corpus {
+export function buildCorpus(cookies: number, domains: number, seed: number): Corpus<URL> {
   const rnd = prng(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   const sets: [string, URL][] = [];
@@ -254,6 +260,9 @@ export async function runCookieJarBench(opts: { quick?: boolean } = {}): Promise
   rows.push(await ingestRow('Set-Cookie ingest, 10k cookies / 1,000 domains', large, reps, 1));
   rows.push(await ingestRow('Set-Cookie ingest, 10k cookies, acceptSetCookie', large, reps, 1, fillSessioAccepting));
   rows.push(await lookupRow('Cookie header lookup, 10k cookies', large, reps, opts.quick ? 2_000 : 20_000));
+  const largeStrings = withStringUrls(large);
+  rows.push(await ingestRow('Set-Cookie ingest, 10k cookies / 1,000 domains, string URLs', largeStrings, reps, 1));
+  rows.push(await lookupRow('Cookie header lookup, 10k cookies, string URLs', largeStrings, reps, opts.quick ? 2_000 : 20_000));
   rows.push(await twoCookieRow(reps, opts.quick ? 20_000 : 200_000, 1));
   rows.push(await twoCookieRow(reps, opts.quick ? 20_000 : 200_000, 256));
   rows.push(memoryRow(large, reps));

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The test command (README: `npm test`). On a fresh machine it installs everything the tests need:
-# npm packages, and the Debian packages behind the real-server tests (Spring MVC on Tomcat, tinyproxy,
-# squid, curl, tmux). Every server the tests use is started by the tests themselves on 127.0.0.1.
+# npm packages, and the Debian packages behind the real-server tests (Spring MVC on Tomcat with the real Spring
+# Security built from ../shared/spring-security, tinyproxy, squid, curl, tmux). Every server the tests use is
+# started by the tests themselves on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(openssl curl tmux tinyproxy squid libspring-web-servlet-java libtomcat9-java libjackson2-databind-java redis-server nginx httpie python3-httpbin gunicorn)
+debian_packages=(openssl curl tmux tinyproxy squid libspring-web-servlet-java libtomcat9-java libjackson2-databind-java libaopalliance-java libbcprov-java redis-server nginx httpie python3-httpbin gunicorn)
 command -v javac >/dev/null 2>&1 || debian_packages+=(openjdk-17-jdk-headless)
 
 missing=()

@@ -4,26 +4,34 @@
  */
 export { Session, type SessionInit } from './session/session.js';
 export type { RequestOptions, SessionOptions, TimeoutOptions, TLSOptions, PoolOptions, BodyInit } from './session/config.js';
+export type { ResolvedSettings } from './core/options.js';
+export type { RequestContext, ContextKey } from './core/context.js';
+export type { EncodedBody, BodyData } from './core/body.js';
+export type { BodySnapshot } from './core/log/body.js';
+export type { ResponseLike } from './core/errors.js';
 export { Response, type Hop } from './core/response.js';
-export { PreparedRequest, SentRequest } from './core/request.js';
-export { Headers, type HeadersInit } from './core/headers.js';
+export { PreparedRequest, SentRequest, type HopInit } from './core/request.js';
+export { Headers, type HeadersInit, type HeaderValue, type RequestHeaders } from './core/headers.js';
 export type { MultipartInit, MultipartFile, MultipartValue } from './core/multipart.js';
-export type { ParamsInit } from './core/url.js';
+export type { ParamsInit, ParamScalar } from './core/url.js';
 export { basicAuth, type AuthScheme, type AuthInit, type BasicCredentials } from './auth/scheme.js';
 export { digestAuth, bearerAuth, customAuth, decodeJwtPayload, jwtExpiry, type DigestOptions, type TokenSource, type RequestSigner } from './auth/index.js';
 export { CSRF_PROFILES, type CsrfInit, type CsrfProfile, type CsrfProfileName, type CsrfCookieSource } from './features/csrf/index.js';
 export { formLoginSucceeded } from './features/login/form.js';
-export { formLogin, jwtLogin, clientCredentials, passwordGrant, refreshTokenGrant, tokenLogin, type FormLoginOptions, type JwtLoginOptions, type OAuth2ClientOptions, type PasswordGrantOptions, type RefreshTokenGrantOptions, type TokenSet, type TokenGrant, type LoginStrategy, type LoginContext, type ReloginOptions } from './features/login/index.js';
+export { formLogin, jwtLogin, clientCredentials, passwordGrant, refreshTokenGrant, tokenLogin, type FormLoginOptions, type JwtLoginOptions, type OAuth2ClientOptions, type PasswordGrantOptions, type RefreshTokenGrantOptions, type TokenSet, type TokenGrant, type LoginStrategy, type LoginContext, type LoginCredentials, type ReloginOptions } from './features/login/index.js';
+export type { SessionPort, PortRequestOptions } from './features/port.js';
+export type { BeforeRedirect } from './stages/redirects.js';
 export type { Stage, Send } from './core/pipeline.js';
-export { retry, type Hooks, type RetryRequest, type BeforeRequestHook, type AfterResponseHook, type BeforeRedirectHook, type BeforeRetryHook, type OnErrorHook } from './stages/hook-set.js';
-export { CHANNEL_NAMES, type LoggerLike } from './core/log/index.js';
+export { retry, type Hooks, type OneOrMany, type RetryRequest, type BeforeRequestHook, type AfterResponseHook, type BeforeRedirectHook, type BeforeRetryHook, type OnErrorHook } from './stages/hook-set.js';
+export { CHANNEL_NAMES, type LoggerLike, type Log, type LogFields } from './core/log/index.js';
+export type { Level } from './core/log/logger.js';
 export type { CurlOptions } from './core/curl.js';
-export type { Har, HarEntry, HarOptions, HarExportOptions } from './observe/har.js';
+export type { Har, HarEntry, HarRequest, HarResponse, HarTimings, HarCookie, HarNameValue, HarPostData, HarContent, HarOptions, HarExportOptions } from './observe/har.js';
 export type { OriginStats } from './transport/agents.js';
 export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './stages/retry-policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
-export { CookieJar } from './cookies/index.js';
+export { CookieJar, type Cookie, type CookieJarOptions, type CookieOptions, type CookieLocation, type SerializedJar, type SerializedCookie, type SameSite, type CookieStore, type StoredCookie, MemoryCookieStore } from './cookies/index.js';
 export {
   SessioError,
   RequestError,
@@ -45,5 +53,6 @@ export {
   SessionFileError,
   type TimeoutPhase,
 } from './core/errors.js';
-export { type SaveOptions, type AutosaveOptions, type SessionDocument } from './persist/index.js';
+export { OriginHeaders, type SaveOptions, type AutosaveOptions, type SessionDocument, type LoginRecord, type TokenRecord } from './persist/index.js';
+export type { LockOptions } from './persist/lock.js';
 export { VERSION } from './core/version.js';

@@ -3,6 +3,7 @@ import type { AuthScheme } from './scheme.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { parseChallenges, type Challenge } from './challenge.js';
+import { log } from '../core/log/index.js';
 
 /** Options of {@link digestAuth}. */
 export interface DigestOptions {
@@ -42,6 +43,18 @@ function supported(algorithm: string): string | undefined {
   } catch {
     return undefined; // an OpenSSL build without this digest
   }
+}
+
+/** Why none of the challenges can be answered, for the debug log (no secrets: only schemes and parameters' names). */
+function unanswerable(challenges: Challenge[]): string {
+  const digest = challenges.filter((c) => c.scheme === 'digest');
+  if (digest.length === 0) return `no Digest challenge (offered: ${challenges.map((c) => c.scheme).join(', ') || 'none'})`;
+  return digest.map(({ params }) => {
+    const algorithm = params.algorithm ?? 'MD5';
+    if (params.nonce === undefined || params.realm === undefined) return 'a Digest challenge without nonce or realm';
+    if (!supported(algorithm.toLowerCase())) return `algorithm ${JSON.stringify(algorithm.slice(0, 40))} is not supported`;
+    return `qop ${JSON.stringify((params.qop ?? '').slice(0, 40))} offers no "auth" (auth-int is not supported)`;
+  }).join('; ');
 }
 
 /** Picks the strongest Digest challenge we can answer with qop=auth (or the RFC 2069 form without qop). */
@@ -132,13 +145,20 @@ export function digestAuth(username: string, password: string, options: DigestOp
       req.headers.authorization = digestAuthorization(username, password, n, req.method, uri, allowHash);
     },
     challenge(res: Response, req: PreparedRequest) {
-      const picked = pickChallenge(parseChallenges(res.headers.getAll('www-authenticate')));
-      if (!picked) return false;
+      const challenges = parseChallenges(res.headers.getAll('www-authenticate'));
+      const picked = pickChallenge(challenges);
+      if (!picked) {
+        log.debug('auth', `401 from ${req.url.origin} not answered: ${unanswerable(challenges)}`, req);
+        return false;
+      }
       const sent = req.headers.authorization;
       const previous = nonces.get(req.url.origin);
       const stale = /(^|[\s,])stale\s*=\s*"?true/i.test(res.headers.getAll('www-authenticate').join(', '));
       // Our answer to this very nonce was refused and the server does not call it stale: wrong credentials.
-      if (typeof sent === 'string' && sent.startsWith('Digest ') && previous?.nonce === picked.nonce && !stale) return false;
+      if (typeof sent === 'string' && sent.startsWith('Digest ') && previous?.nonce === picked.nonce && !stale) {
+        log.debug('auth', `401 from ${req.url.origin}: the Digest answer was refused (wrong username or password?)`, req);
+        return false;
+      }
       nonces.set(req.url.origin, picked);
       void scheme.apply(req); // the auth stage re-sends the hop as it is now
       return true;

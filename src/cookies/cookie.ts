@@ -1,3 +1,5 @@
+import { describeCookie, INSPECT } from './inspect.js';
+
 /** SameSite enforcement of a cookie; `default` when the attribute was absent or not recognised. */
 export type SameSite = 'strict' | 'lax' | 'none' | 'default';
 
@@ -24,7 +26,7 @@ export interface CookieInit {
 
 /**
  * A cookie as a {@link CookieJar} reports it. Objects returned by the jar are copies: changing one
- * does not change the jar (which stores the more compact {@link StoredCookie}).
+ * does not change the jar (which stores the more compact `StoredCookie`).
  */
 export class Cookie {
   name: string;
@@ -87,6 +89,15 @@ export class Cookie {
 
   clone(): Cookie {
     return new Cookie(this);
+  }
+
+  /** `<Cookie name=•••• for domain/path>`: the value is a credential and never shown. */
+  toString(): string {
+    return describeCookie(this);
+  }
+
+  [INSPECT](): string {
+    return describeCookie(this);
   }
 }
 

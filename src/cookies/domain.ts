@@ -1,5 +1,5 @@
 // Host and domain rules of RFC 6265bis sections 5.1.2/5.1.3 and the public suffix check of 5.7.
-import { getPublicSuffix } from 'tldts';
+import { getDomain, getPublicSuffix } from 'tldts';
 
 function isDigitsOnly(s: string, start: number, end: number): boolean {
   if (start === end || end - start > 3) return false;
@@ -84,3 +84,13 @@ export function isPublicSuffix(domain: string): boolean {
  * skip extracting and validating a hostname and looking for an IP (a third of its time).
  */
 const SUFFIX_OPTIONS = { allowPrivateDomains: true, extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false };
+
+/**
+ * The registrable domain ("site") of a host: `example.co.uk` for `www.example.co.uk`, `user.github.io`
+ * for itself; an IP address, `localhost` or a public suffix is its own site.
+ */
+export function registrableDomain(host: string): string {
+  if (isIpAddress(host)) return host;
+  const name = host.length > 1 && host.charCodeAt(host.length - 1) === 0x2e ? host.slice(0, -1) : host;
+  return getDomain(name, SUFFIX_OPTIONS) ?? name;
+}

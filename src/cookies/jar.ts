@@ -1,16 +1,19 @@
-import { debuglog } from 'node:util';
+import { debuglog, format } from 'node:util';
 import type { Cookie, CookieInit, SameSite } from './cookie.js';
-import { domainMatch, isAsciiDomain, isIpAddress, isPublicSuffix, isSecureOrigin } from './domain.js';
+import { domainMatch, isAsciiDomain, isIpAddress, isPublicSuffix, isSecureOrigin, registrableDomain } from './domain.js';
 import { CookieJarError } from './errors.js';
 import { EvictionHeap, selectEvictions } from './evict.js';
+import { explainCookie, type CookieExplanation } from './explain.js';
+import { describeCookies, INSPECT, type ListInspectOptions } from './inspect.js';
 import { MemoryCookieStore } from './memory-store.js';
 import { parseNetscape, toNetscape } from './netscape.js';
 import { emptyParsedSetCookie, exceedsNameValueLimit, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
 import { defaultPath, pathMatch } from './path.js';
 import { fromSerialized, toSerialized, type SerializedJar } from './serialize.js';
 import type { CookieStore } from './store.js';
-import { byCreation, cookieFlags, StoredCookie } from './stored-cookie.js';
+import { byCreation, byHeaderOrder, cookieFlags, StoredCookie } from './stored-cookie.js';
 import { parseToughCookieJson } from './tough-import.js';
+import { readPlainHttpUrl, type PlainHttpUrl } from './url.js';
 import { validateCookieInit } from './validate.js';
 
 const debug = debuglog('sessio:cookies');
@@ -44,7 +47,32 @@ export interface CookieJarOptions {
   now?: () => number;
   /** Reject Domain attributes that are public suffixes such as `com` or `github.io` (default true). */
   rejectPublicSuffixes?: boolean;
+  /**
+   * Called for every Set-Cookie header the jar ignores and every imported cookie it skips, with the
+   * reason in words (never a cookie value); see {@link CookieJar.addRejectListener}.
+   */
+  onReject?: CookieRejectListener;
 }
+
+/** What a {@link CookieRejectListener} learns about an ignored cookie; never its value. */
+export interface CookieRejectInfo {
+  /** A Set-Cookie header of a response, or a cookie of an imported file or jar. */
+  source: 'set-cookie' | 'import';
+  /** The cookie's name (at most 64 characters), when the header got as far as having one. */
+  name?: string;
+  /** The Domain attribute (at most 255 characters) when it had one, or an imported cookie's domain. */
+  domain?: string;
+  /** For a Set-Cookie: the host of the response URL. */
+  host?: string;
+  /** For a Set-Cookie: the response URL without userinfo, query and fragment. */
+  url?: string;
+}
+
+/**
+ * Told about each cookie the jar ignores. `reason` is a short phrase such as
+ * `Secure cookie from an insecure origin` or `Domain does not match the host`.
+ */
+export type CookieRejectListener = (reason: string, info: CookieRejectInfo) => void;
 
 /**
  * Where to look for a cookie in {@link CookieJar.get} and {@link CookieJar.delete}: the cookies a
@@ -53,11 +81,13 @@ export interface CookieJarOptions {
  */
 export type CookieLocation = { url: string | URL } | { domain: string; path?: string; hostOnly?: boolean };
 
-/** What the jar needs of a request URL, read once per distinct URL. */
-interface Target {
+/**
+ * What the jar needs of a request URL, read once per distinct URL: from `url` when there is one,
+ * else from the plain http(s) string `href` (see {@link readPlainHttpUrl}).
+ */
+interface Target extends PlainHttpUrl {
   href: string;
-  host: string;
-  /** Read from `url` on first use: a Set-Cookie with a Path attribute never needs it. */
+  /** Read on first use: a Set-Cookie with a Path attribute never needs it. */
   path: string | undefined;
   url: URL | undefined;
   secure: boolean;
@@ -65,7 +95,9 @@ interface Target {
 
 function requestPath(t: Target): string {
   if (t.path === undefined) {
-    const path = t.url?.pathname ?? '/';
+    let path: string;
+    if (t.url !== undefined) path = t.url.pathname;
+    else path = t.pathStart === t.pathEnd ? '/' : t.href.slice(t.pathStart, t.pathEnd);
     t.path = path.charCodeAt(0) === 0x2f ? path : '/';
   }
   return t.path;
@@ -73,8 +105,10 @@ function requestPath(t: Target): string {
 
 /**
  * An RFC 6265bis cookie jar: parses Set-Cookie headers, stores cookies and produces Cookie headers.
- * Invalid cookies are ignored (logged with NODE_DEBUG=sessio:cookies, values never logged); no
- * Set-Cookie input makes it throw.
+ * Invalid cookies are ignored: reported to the `onReject` listeners and logged with
+ * NODE_DEBUG=sessio:cookies, values never included; no Set-Cookie input makes it throw.
+ * {@link CookieJar.explain} tells why a stored cookie is not sent. `console.log(jar)` and
+ * `String(jar)` list the cookies' names and where they apply, never their values.
  */
 export class CookieJar {
   private readonly store: CookieStore;
@@ -90,7 +124,8 @@ export class CookieJar {
   private lastSuffixAnswer = false;
   /** Reused by setCookie: the parse result never outlives the call. */
   private readonly parsed: ParsedSetCookie = emptyParsedSetCookie();
-  private readonly targetCache: Target = { href: '', host: '', path: '/', url: undefined, secure: false };
+  private readonly rejectListeners: CookieRejectListener[] = [];
+  private readonly targetCache: Target = { href: '', host: '', path: '/', url: undefined, secure: false, pathStart: 0, pathEnd: 0, https: false };
 
   constructor(options: CookieJarOptions = {}) {
     this.store = options.store ?? new MemoryCookieStore();
@@ -98,6 +133,7 @@ export class CookieJar {
     this.maxTotal = positiveLimit(options.maxTotal, 3000);
     this.clock = options.now ?? Date.now;
     this.rejectPublicSuffixes = options.rejectPublicSuffixes ?? true;
+    if (options.onReject !== undefined) this.rejectListeners.push(options.onReject);
     if (this.store.nextCreationIndex === undefined) {
       for (const c of this.store.all()) this.nextIndex = Math.max(this.nextIndex, c.creationIndex + 1);
     }
@@ -124,7 +160,7 @@ export class CookieJar {
   /** Parses and stores one Set-Cookie header; the stored (or deleting) cookie, or undefined when ignored. */
   private receive(setCookie: string, url: string | URL, opts: CookieOptions | undefined): StoredCookie | undefined {
     const target = this.resolve(url);
-    if (typeof setCookie !== 'string') return this.ignore(target.host, 'not a string');
+    if (typeof setCookie !== 'string') return this.ignore(target, 'not a string');
     const now = opts?.now ?? this.clock();
     const parsed = this.parsed;
     let rejection: string | undefined;
@@ -133,10 +169,16 @@ export class CookieJar {
     } catch {
       rejection = 'unparsable';
     }
-    if (rejection !== undefined) return this.ignore(target.host, rejection);
+    if (rejection !== undefined) {
+      parsed.value = '';
+      return this.ignore(target, rejection);
+    }
     const http = opts?.http ?? true;
     const result = this.createCookie(parsed, target, now, http);
-    if (typeof result === 'string') return this.ignore(target.host, result, parsed.name);
+    const name = parsed.name;
+    // The reused parse result would otherwise keep the last cookie's value in the jar.
+    parsed.value = '';
+    if (typeof result === 'string') return this.ignore(target, result, name, parsed.domain);
     return result;
   }
 
@@ -209,6 +251,61 @@ export class CookieJar {
     for (const c of [...this.store.all()]) yield c.toCookie();
   }
 
+  /**
+   * For each stored cookie of the site of `url` (its registrable domain, e.g. every `*.example.com`
+   * cookie for `https://api.example.com/x`), whether a request to `url` sends it and, if not, why.
+   * Cookie-header order (the ones sent in the order the header lists them), values never included.
+   * Inspection only: nothing is removed or marked as accessed; an expired cookie shows as `expired`
+   * until a lookup or {@link CookieJar.purgeExpired} removes it.
+   *
+   * @example
+   * ```ts
+   * jar.setCookie('sid=abc; Path=/app; Secure; HttpOnly', 'https://example.com/app/login');
+   * jar.explain('http://example.com/api');
+   * // [{ name: 'sid', domain: 'example.com', path: '/app', sent: false, reason: 'path',
+   * //    detail: 'Path=/app does not match /api; Secure cookie, request not from a secure origin (https or localhost)', … }]
+   * ```
+   */
+  explain(url: string | URL, opts?: CookieOptions): CookieExplanation[] {
+    const t = this.resolve(url);
+    const request = { host: t.host, path: requestPath(t), secure: t.secure, http: opts?.http ?? true, now: opts?.now ?? this.clock() };
+    const site = registrableDomain(t.host);
+    const relevant: StoredCookie[] = [];
+    forEachCookie(this.store, (c) => {
+      // Only a fully qualified domain (`example.com.`) is of the site without domain-matching it:
+      // the suffix lookup is spared for the thousands of other sites' cookies.
+      if (domainMatch(c.domain, site) || (c.domain.endsWith('.') && registrableDomain(c.domain) === site)) relevant.push(c);
+    });
+    return relevant.sort(byHeaderOrder).map((c) => explainCookie(c, request));
+  }
+
+  /**
+   * Adds a listener told about every cookie the jar ignores or skips (as the `onReject` option);
+   * returns a function that removes it. Lets a session route a jar it was given to its logger.
+   */
+  addRejectListener(listener: CookieRejectListener): () => void {
+    this.rejectListeners.push(listener);
+    return () => {
+      const i = this.rejectListeners.indexOf(listener);
+      if (i !== -1) this.rejectListeners.splice(i, 1);
+    };
+  }
+
+  /** `CookieJar(2) [ <Cookie sid=•••• for example.com/>, … ]`: names and where they apply, never values. */
+  toString(): string {
+    return this.describe(0, { breakLength: Infinity });
+  }
+
+  [INSPECT](depth: number, options: ListInspectOptions): string {
+    return this.describe(depth, options);
+  }
+
+  private describe(depth: number, options: ListInspectOptions): string {
+    const now = this.clock();
+    const live = [...this.store.all()].filter((c) => !c.isExpired(now)).sort(byHeaderOrder);
+    return describeCookies('CookieJar', live, depth, options);
+  }
+
   /** A versioned JSON form of the jar (session cookies included); see {@link CookieJar.fromJSON}. */
   toJSON(): SerializedJar {
     this.purgeExpired();
@@ -241,7 +338,12 @@ export class CookieJar {
 
   /** Adds the cookies of a Netscape cookies.txt file; returns how many were imported. */
   importNetscape(text: string): number {
-    return this.importAll(parseNetscape(text, this.clock(), debug));
+    return this.importAll(
+      parseNetscape(text, this.clock(), (message, ...args) => {
+        debug(message, ...args);
+        this.report(format(message, ...args), { source: 'import' });
+      }),
+    );
   }
 
   /** A jar holding the cookies of a Netscape cookies.txt file. */
@@ -267,7 +369,7 @@ export class CookieJar {
     for (const given of [...inits].sort((a, b) => a.creation - b.creation)) {
       const init = this.importable(given);
       if (typeof init === 'string') {
-        debug('skipped imported cookie for %s: %s', String(given.domain).slice(0, 255), init);
+        this.skipImport(init, given);
         continue;
       }
       if (init.expires !== undefined && init.expires <= now) continue;
@@ -490,24 +592,33 @@ export class CookieJar {
    */
   private resolve(url: string | URL): Target {
     const t = this.targetCache;
-    let href: string;
-    let u: URL | undefined;
     if (typeof url === 'string') {
-      href = url;
-    } else if (url instanceof URL) {
-      href = url.href;
-      u = url;
-    } else {
-      throw new CookieJarError('ERR_COOKIE_URL', 'cookie jar: url must be a string or URL');
-    }
-    if (href === t.href) return t;
-    if (u === undefined) {
+      if (url === t.href) return t;
+      // Most strings are plain http(s) URLs, read here at a fraction of what `new URL` costs.
+      if (readPlainHttpUrl(url, t)) {
+        t.path = undefined;
+        t.url = undefined;
+        t.secure = t.https || isSecureOrigin('http:', t.host);
+        t.href = url;
+        return t;
+      }
+      let parsed: URL;
       try {
-        u = new URL(href);
+        parsed = new URL(url);
       } catch {
         throw new CookieJarError('ERR_COOKIE_URL', 'cookie jar: not an absolute URL');
       }
+      return this.resolveUrl(parsed, url);
     }
+    if (url instanceof URL) {
+      const href = url.href;
+      return href === t.href ? t : this.resolveUrl(url, href);
+    }
+    throw new CookieJarError('ERR_COOKIE_URL', 'cookie jar: url must be a string or URL');
+  }
+
+  private resolveUrl(u: URL, href: string): Target {
+    const t = this.targetCache;
     const host = u.hostname;
     // The same host string as last time when unchanged: the store compares and hashes hosts, and a
     // string it has seen compares by identity and has its hash already.
@@ -520,10 +631,46 @@ export class CookieJar {
     return t;
   }
 
-  private ignore(host: string, reason: string, name?: string): undefined {
-    debug('ignored Set-Cookie %sfrom %s: %s', name ? `(name ${name.slice(0, 64)}) ` : '', host, reason);
+  private ignore(t: Target, reason: string, name?: string, domain?: string): undefined {
+    debug('ignored Set-Cookie %sfrom %s: %s', name ? `(name ${name.slice(0, 64)}) ` : '', t.host, reason);
+    if (this.rejectListeners.length > 0) {
+      const info: CookieRejectInfo = { source: 'set-cookie', host: t.host, url: redactedUrl(t) };
+      if (name !== undefined && name !== '') info.name = name.slice(0, 64);
+      if (domain !== undefined && domain !== '') info.domain = domain.slice(0, 255);
+      this.report(reason, info);
+    }
     return undefined;
   }
+
+  private skipImport(reason: string, given: CookieInit): void {
+    const domain = String(given.domain).slice(0, 255);
+    debug('skipped imported cookie for %s: %s', domain, reason);
+    const info: CookieRejectInfo = { source: 'import', domain };
+    if (typeof given.name === 'string' && given.name !== '') info.name = given.name.slice(0, 64);
+    this.report(reason, info);
+  }
+
+  private report(reason: string, info: CookieRejectInfo): void {
+    for (const listener of this.rejectListeners) {
+      // No Set-Cookie makes the jar throw (the Session feeds it every response): a failing
+      // listener must not turn an ignored cookie into a failed request.
+      try {
+        listener(reason, info);
+      } catch (err) {
+        debug('reject listener failed: %s', err instanceof Error ? err.message : String(err));
+      }
+    }
+  }
+}
+
+/**
+ * The URL of `t` as a rejection report shows it: scheme, host, port and path, without userinfo,
+ * query and fragment, where tokens live.
+ */
+function redactedUrl(t: Target): string {
+  if (t.url !== undefined) return `${t.url.protocol}//${t.url.host}${t.url.pathname}`;
+  // A plain URL (see readPlainHttpUrl) has no userinfo: everything before the path's end.
+  return t.pathStart === t.pathEnd ? `${t.href.slice(0, t.pathEnd)}/` : t.href.slice(0, t.pathEnd);
 }
 
 /** The attributes {@link attributeRuleViolation} looks at. */

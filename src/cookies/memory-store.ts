@@ -1,6 +1,7 @@
-import { byCreation, type StoredCookie as Cookie } from './stored-cookie.js';
+import { byCreation, byHeaderOrder, type StoredCookie as Cookie } from './stored-cookie.js';
 import { isIpAddress } from './domain.js';
 import { candidatePaths } from './path.js';
+import { describeCookies, INSPECT, type ListInspectOptions } from './inspect.js';
 import type { CookieStore } from './store.js';
 
 /**
@@ -68,10 +69,6 @@ function sameIdentity(a: Cookie, b: Cookie): boolean {
   return a.name === b.name && a.hostOnly === b.hostOnly;
 }
 
-function byPathThenCreation(a: Cookie, b: Cookie): number {
-  return b.path.length - a.path.length || byCreation(a, b);
-}
-
 /** The cookies of one domain. */
 class DomainBucket {
   /** Longest path first, then earliest creation; never empty while the bucket is stored. */
@@ -133,6 +130,11 @@ export class MemoryCookieStore implements CookieStore {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Its cookies, values redacted: the memo, buckets and caches are internals (and hold values). */
+  [INSPECT](depth: number, options: ListInspectOptions): string {
+    return describeCookies('MemoryCookieStore', this.all(), depth, options);
   }
 
   private bucket(domain: string): DomainBucket | undefined {
@@ -203,7 +205,7 @@ export class MemoryCookieStore implements CookieStore {
       }
     }
     if (old !== undefined) list.splice(list.indexOf(old), 1);
-    insertSorted(list, cookie, byPathThenCreation);
+    insertSorted(list, cookie, byHeaderOrder);
     if (old !== undefined) {
       if (old.secure) this.releaseSecureName(old.name);
       if (index !== undefined) replaceInIndex(index, old, cookie);
@@ -394,7 +396,7 @@ export class MemoryCookieStore implements CookieStore {
       const exact = bucket.domain === host;
       for (const c of bucket.list) if (exact || !c.hostOnly) cookies.push(c);
     }
-    if (buckets.length > 1) cookies.sort(byPathThenCreation);
+    if (buckets.length > 1) cookies.sort(byHeaderOrder);
     // Header order is longest path first, then creation. Two different paths of one length never
     // both match a request path, so grouping equal paths (scanning back over the groups of the
     // same length) keeps the order of whatever matches.
@@ -557,14 +559,14 @@ function pushMatching(list: Cookie[], exactHost: boolean, path: string, out: Coo
 /** Sorts out[0, n) into header order: insertion sort for the usual handful, Array#sort beyond. */
 function sortPrefix(out: Cookie[], n: number): void {
   if (n > 16) {
-    const sorted = out.slice(0, n).sort(byPathThenCreation);
+    const sorted = out.slice(0, n).sort(byHeaderOrder);
     for (let i = 0; i < n; i++) out[i] = sorted[i]!;
     return;
   }
   for (let i = 1; i < n; i++) {
     const c = out[i]!;
     let j = i - 1;
-    while (j >= 0 && byPathThenCreation(out[j]!, c) > 0) {
+    while (j >= 0 && byHeaderOrder(out[j]!, c) > 0) {
       out[j + 1] = out[j]!;
       j--;
     }

@@ -1,4 +1,5 @@
 import { Cookie, type CookieInit, type SameSite } from './cookie.js';
+import { describeCookie, INSPECT } from './inspect.js';
 
 const SECURE = 1;
 const HTTP_ONLY = 2;
@@ -25,6 +26,11 @@ export function byCreation(a: StoredCookie, b: StoredCookie): number {
   return a.creation - b.creation || a.creationIndex - b.creationIndex;
 }
 
+/** Cookie-header order: longest path first, then creation order. */
+export function byHeaderOrder(a: StoredCookie, b: StoredCookie): number {
+  return b.path.length - a.path.length || byCreation(a, b);
+}
+
 /** The flag bits of a cookie's boolean attributes and SameSite. */
 export function cookieFlags(secure: boolean, httpOnly: boolean, hostOnly: boolean, partitioned: boolean, sameSite: SameSite): number {
   return (
@@ -47,7 +53,7 @@ export class StoredCookie {
   // The fields a Cookie-header lookup reads come first, so that they share a cache line.
   /** Expiry time (ms since the epoch); undefined for a session cookie. */
   expires: number | undefined;
-  /** See {@link cookieFlags}. */
+  /** See `cookieFlags`. */
   readonly flags: number;
   /** The Cookie-header pair, built by the first lookup that sends the cookie. */
   headerPair: string | undefined = undefined;
@@ -132,6 +138,15 @@ export class StoredCookie {
   /** The `name=value` pair for a Cookie header (just the value for a nameless cookie), memoized. */
   cookiePair(): string {
     return (this.headerPair ??= this.name === '' ? this.value : `${this.name}=${this.value}`);
+  }
+
+  /** `<Cookie name=•••• for domain/path>`, as {@link Cookie.toString}. */
+  toString(): string {
+    return describeCookie(this);
+  }
+
+  [INSPECT](): string {
+    return describeCookie(this);
   }
 
   /** A public copy. */

@@ -1,4 +1,5 @@
-import type { RequestHeaders } from './headers.js';
+/** Header fields as sessio holds them (core/headers.ts's RequestHeaders, which needs this module's errors). */
+type RequestHeaders = Record<string, string | string[]>;
 
 /** Headers whose values are secrets in every session. */
 export const ALWAYS_SENSITIVE: ReadonlySet<string> = new Set([

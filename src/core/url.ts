@@ -1,6 +1,6 @@
 import { InvalidURLError } from './errors.js';
 
-type ParamScalar = string | number | boolean;
+export type ParamScalar = string | number | boolean;
 /** Query parameters: an object (arrays repeat the key; `null` removes a session param), pairs or URLSearchParams. */
 export type ParamsInit = Record<string, ParamScalar | readonly ParamScalar[] | null | undefined> | URLSearchParams | Iterable<readonly [string, string]>;
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionFileError } from '../core/errors.js';
 import { FILE_MODE } from './atomic.js';
 
-/** Options of {@link withFileLock}. */
+/** Options of `withFileLock`. */
 export interface LockOptions {
   /** Give up after this long, ms (default 10 s). */
   timeout?: number;

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import type { BodyInit, RequestOptions } from './config.js';
 import type { Response } from '../core/response.js';
-import type { Session } from './session.js';
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -23,7 +22,7 @@ function contentTypeFor(body: unknown): string | undefined {
  * A WHATWG `fetch` over the session: same cookies, auth, pool and redirects, so SDKs built on fetch
  * can use a logged-in session. The body is streamed to the returned Response.
  */
-export function sessionFetch(session: Session): typeof globalThis.fetch {
+export function sessionFetch(session: { request(method: string, url: string | URL, options?: RequestOptions): Promise<Response> }): typeof globalThis.fetch {
   return async function fetch(input: string | URL | Request, init: RequestInit = {}): Promise<globalThis.Response> {
     const request = typeof input === 'object' && !(input instanceof URL) ? input : undefined;
     const url = request ? request.url : String(input);

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { encodeBody } from '../core/body.js';
 import type { RequestOptions, SessionOptions } from './config.js';
 import { CookieJar } from '../cookies/index.js';
@@ -33,6 +34,7 @@ import { PROXY } from '../transport/proxy.js';
 import { Transport } from '../transport/transport.js';
 import type { OriginStats } from '../transport/agents.js';
 import { appendParams, mergeParams, resolveUrl } from '../core/url.js';
+import { redactUrl } from '../core/redact.js';
 import { VERSION } from '../core/version.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -252,8 +254,13 @@ export class Session {
     return this.request('GET', url, options);
   }
 
+  /**
+   * A HEAD request that, like requests' `Session.head()`, does not follow redirects unless asked
+   * (`{ followRedirects: true }`): the 3xx and its `Location` are usually what a HEAD is for.
+   * `s.request('HEAD', url)` follows them like any other method.
+   */
   head(url: string | URL, options?: RequestOptions): Promise<Response> {
-    return this.request('HEAD', url, options);
+    return this.request('HEAD', url, { ...options, followRedirects: options?.followRedirects ?? false });
   }
 
   options(url: string | URL, options?: RequestOptions): Promise<Response> {
@@ -374,6 +381,24 @@ export class Session {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** `Session(baseUrl=http://api.example.com, cookies=3, csrf=spring, login=form)`: no secret, no internals. */
+  toString(): string {
+    const parts = [
+      ...(this.config.baseUrl !== undefined ? [`baseUrl=${redactUrl(String(this.config.baseUrl))}`] : []),
+      `cookies=${this.cookies.size}`,
+      ...(this.#csrf ? [`csrf=${typeof this.config.csrf === 'string' ? this.config.csrf : 'custom'}`] : []),
+      ...(this.#login ? [`login=${this.#login.strategy.kind ?? 'custom'}`] : []),
+      ...(this.#limiter ? ['rateLimit'] : []),
+      ...(this.#autosave ? ['autosave'] : []),
+    ];
+    return `Session(${parts.join(', ')})`;
+  }
+
+  /** What `console.log(session)` prints: {@link Session.toString}. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
 

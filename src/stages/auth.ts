@@ -1,5 +1,6 @@
 import { sameAuthOrigin, toAuthScheme, type AuthInit, type AuthScheme } from '../auth/scheme.js';
 import { ContextKey } from '../core/context.js';
+import { log } from '../core/log/index.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Stage } from '../core/pipeline.js';
 
@@ -50,5 +51,7 @@ export const authStage: Stage = async (req, next) => {
   if (!again) return res; // the body is gone; the caller sees the 401
   req.context.set(CHALLENGED, true);
   await res.cancel();
-  return next(again); // it carries the credentials `challenge` prepared
+  const answered = await next(again); // it carries the credentials `challenge` prepared
+  if (answered.status === 401) log.debug('auth', `401 from ${req.url.origin} again: the answer to its challenge was refused (wrong username or password?)`, req);
+  return answered;
 };

@@ -41,7 +41,7 @@ export type BeforeRetryHook = (req: PreparedRequest, reason: Error | Response, a
  */
 export type OnErrorHook = (err: Error, req: PreparedRequest) => void | Error | Response | Promise<void | Error | Response>;
 
-type OneOrMany<T> = T | readonly T[];
+export type OneOrMany<T> = T | readonly T[];
 
 /**
  * Hooks of a session or of one request. Each may be one function or a list; a request's hooks run

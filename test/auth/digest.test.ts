@@ -3,6 +3,7 @@ import { Session, digestAuth } from '../../src/index.js';
 import { parseChallenges } from '../../src/auth/challenge.js';
 import type { App } from './fixtures/app.js';
 import { startDigestServer } from './fixtures/digest-server.js';
+import { startHttpServer } from '../helpers/tls.js';
 
 const apps: App[] = [];
 const sessions: Session[] = [];
@@ -86,5 +87,38 @@ describe('digestAuth', () => {
     const all = await Promise.all(Array.from({ length: 20 }, () => s.get(`${srv.url}/x`)));
     expect(all.every((r) => r.status === 200)).toBe(true);
     expect(srv.challenges).toBe(1);
+  });
+});
+
+describe('challenges sessio cannot answer', () => {
+  it('returns the 401 and says why in the debug log (algorithm, auth-int only, wrong password)', async () => {
+    const www: Record<string, string> = {
+      '/alg': 'Digest realm="r", nonce="n1", algorithm=SHA-1024, qop="auth"',
+      '/int': 'Digest realm="r", nonce="n2", qop="auth-int"',
+      '/basic': 'Basic realm="r"',
+    };
+    const srv = await startHttpServer((req, res) => void res.writeHead(401, { 'www-authenticate': www[req.url!]! }).end());
+    try {
+      const lines: string[] = [];
+      const push = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+      await using s = new Session({ auth: digestAuth('alice', 'pw-secret-1'), logger: { debug: push, log: push, warn: push } });
+      for (const path of Object.keys(www)) expect((await s.get(`${srv.url}${path}`)).status).toBe(401);
+      const text = lines.join('\n');
+      expect(text).toContain('algorithm "SHA-1024" is not supported');
+      expect(text).toContain('offers no "auth" (auth-int is not supported)');
+      expect(text).toContain('no Digest challenge (offered: basic)');
+      expect(text).not.toContain('pw-secret-1');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('says when its answer was refused', async () => {
+    const srv = await server({});
+    const lines: string[] = [];
+    const push = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+    await using s = new Session({ auth: digestAuth('alice', 'wrong-pass'), logger: { debug: push, log: push } });
+    expect((await s.get(`${srv.url}/x`)).status).toBe(401);
+    expect(lines.join('\n')).toContain('the answer to its challenge was refused (wrong username or password?)');
   });
 });

@@ -15,7 +15,7 @@ import {
   refreshTokenGrant,
   type SessionInit,
 } from '../../src/index.js';
-import { startSpring, type SpringServer } from '../helpers/spring.js';
+import { springSkipReason, startSpring, type SpringServer } from '../helpers/spring.js';
 import { startApp, type App } from './fixtures/app.js';
 
 const START_TIMEOUT_MS = 300_000;
@@ -44,7 +44,7 @@ function sessionId(s: Session, url: string): string | undefined {
   return jar.getCookies(new URL(url)).find((c) => c.name === 'JSESSIONID')?.value;
 }
 
-describe('Spring, CSRF token in the session', () => {
+describe.skipIf(springSkipReason !== undefined)('Spring, CSRF token in the session', () => {
   let server: SpringServer;
   let other: App;
   beforeAll(async () => {
@@ -182,7 +182,7 @@ describe('Spring, CSRF token in the session', () => {
   });
 });
 
-describe('Spring, CSRF token in an XSRF-TOKEN cookie', () => {
+describe.skipIf(springSkipReason !== undefined)('Spring, CSRF token in an XSRF-TOKEN cookie', () => {
   let server: SpringServer;
   beforeAll(async () => {
     server = await startSpring({ csrf: 'cookie' });
@@ -203,7 +203,7 @@ describe('Spring, CSRF token in an XSRF-TOKEN cookie', () => {
   });
 });
 
-describe('Spring, token logins', () => {
+describe.skipIf(springSkipReason !== undefined)('Spring, token logins', () => {
   let server: SpringServer;
   beforeAll(async () => {
     server = await startSpring({ accessTokenSeconds: 60 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSpring, type SpringServer } from '../helpers/spring.js';
+import { springSkipReason, startSpring, type SpringServer } from '../helpers/spring.js';
 import { runCli } from './helpers/run.js';
 
 const START_TIMEOUT_MS = 300_000;
@@ -16,7 +16,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('against Spring Security (session CSRF repository)', { timeout: 120_000 }, () => {
+describe.skipIf(springSkipReason !== undefined)('against Spring Security (session CSRF repository)', { timeout: 120_000 }, () => {
   let spring: SpringServer;
   beforeAll(async () => {
     spring = await startSpring({ csrf: 'session' });
@@ -50,7 +50,7 @@ describe('against Spring Security (session CSRF repository)', { timeout: 120_000
   });
 });
 
-describe('against Spring Security (cookie CSRF repository)', { timeout: 120_000 }, () => {
+describe.skipIf(springSkipReason !== undefined)('against Spring Security (cookie CSRF repository)', { timeout: 120_000 }, () => {
   let spring: SpringServer;
   beforeAll(async () => {
     spring = await startSpring({ csrf: 'cookie' });

@@ -36,6 +36,7 @@ describe('injected dispatcher and HEAD', () => {
   let server: TestServer<http.Server>;
   beforeAll(async () => {
     server = await startHttpServer((req, res) => {
+      if (req.url === '/moved') return void res.writeHead(302, { location: '/' }).end();
       res.setHeader('content-length', '5');
       res.end(req.method === 'HEAD' ? undefined : 'hello');
     });
@@ -56,5 +57,13 @@ describe('injected dispatcher and HEAD', () => {
     const r = await s.head('/');
     expect(r.headers.get('content-length')).toBe('5');
     expect((await r.bytes()).byteLength).toBe(0);
+  });
+
+  it('head() does not follow a redirect unless asked; request("HEAD") does, as in requests', async () => {
+    await using s = new Session({ baseUrl: server.url });
+    const r = await s.head('/moved');
+    expect([r.status, r.headers.get('location')]).toEqual([302, '/']);
+    expect((await s.head('/moved', { followRedirects: true })).status).toBe(200);
+    expect((await s.request('HEAD', '/moved')).status).toBe(200);
   });
 });

@@ -1,22 +1,35 @@
 /**
- * Starts the Spring MVC + embedded Tomcat fixture (test/fixtures/spring) for stateful-login tests.
- * Installs Debian's Spring/Tomcat/Jackson packages when their jars are missing, compiles the Java sources
- * with javac into test/fixtures/spring/build/<hash>/ (reused while the sources are unchanged) and runs java
- * on an ephemeral 127.0.0.1 port.
+ * Starts the Spring MVC + embedded Tomcat fixture (test/fixtures/spring): the real Spring Security 4.2.20 filter
+ * chain from ../shared/spring-security, plus fixture filters for what only Spring Security 6 does.
+ * Installs Debian's Spring/Tomcat/Jackson packages when their jars are missing, builds Spring Security with its
+ * build.sh and compiles the fixture with javac into test/fixtures/spring/build/<hash>/ (both reused while their
+ * sources are unchanged), and runs java on an ephemeral 127.0.0.1 port.
  */
 import { execFile, spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-/** Start options; each maps to a `-Dsessio.NAME` system property of the Java fixture. */
+/** Start options; each maps to a `-Dsessio.NAME` system property of the Java fixture (see its README). */
 export interface SpringOptions {
   /** Where the expected CSRF token lives: 'session' (X-CSRF-TOKEN) or 'cookie' (XSRF-TOKEN / X-XSRF-TOKEN). Default 'session'. */
   csrf?: 'session' | 'cookie';
+  /** Which Spring Security generation the client sees: login page markup, deferred CSRF, `?continue`, Boot's error body. Default 5. */
+  spring?: 4 | 5 | 6;
+  /** How a sent CSRF token is resolved: 'plain', 'xor' (masked, Spring 6's default) or 'spa'. Default 'xor' with spring 6, else 'plain'. */
+  csrfHandler?: 'plain' | 'xor' | 'spa';
+  /** Where the session id travels: Tomcat's JSESSIONID, Spring Session's SESSION cookie, X-Auth-Token or Authentication-Info. Default 'tomcat'. */
+  sessionStore?: 'tomcat' | 'cookie' | 'header' | 'authentication-info';
+  /** `maximumSessions(N)` concurrent session control; 0 (default) means no limit. */
+  maximumSessions?: number;
+  /** bucket4j-style limit: this many /api/** requests per `rateLimitSeconds` window; 0 (default) means none. */
+  rateLimit?: number;
+  /** The rate limit window in seconds. Default 60. */
+  rateLimitSeconds?: number;
   /** HTTP session idle timeout in seconds. Default 1800. */
   sessionTimeoutSeconds?: number;
   /** JWT access token lifetime in seconds. Default 300. */
@@ -46,14 +59,21 @@ export class SpringFixtureError extends Error {
 const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'spring');
 const SOURCE_DIR = join(FIXTURE_DIR, 'src');
 const BUILD_DIR = join(FIXTURE_DIR, 'build');
+/** The real Spring Security sources and their build script, next to the repository (not in a user's clone). */
+export const SPRING_SECURITY_DIR = process.env.SESSIO_SPRING_SECURITY_DIR ?? join(FIXTURE_DIR, '..', '..', '..', '..', 'shared', 'spring-security');
+/** Why the Spring tests cannot run here, or undefined when they can. */
+export const springSkipReason: string | undefined = existsSync(join(SPRING_SECURITY_DIR, 'build.sh'))
+  ? undefined
+  : `Spring Security sources not found at ${SPRING_SECURITY_DIR} (set SESSIO_SPRING_SECURITY_DIR); Spring fixture tests skipped`;
+if (springSkipReason) console.warn(`[sessio] ${springSkipReason}`);
 const JAR_DIR = '/usr/share/java';
-const DEBIAN_PACKAGES = ['libspring-web-servlet-java', 'libtomcat9-java', 'libjackson2-databind-java'];
+const DEBIAN_PACKAGES = ['libspring-web-servlet-java', 'libtomcat9-java', 'libjackson2-databind-java', 'libaopalliance-java', 'libbcprov-java'];
 const JDK_PACKAGE = 'openjdk-17-jdk-headless';
 const JARS = [
   'spring3-core', 'spring3-beans', 'spring3-context', 'spring3-expression', 'spring3-aop', 'spring3-web',
   'spring3-web.servlet', 'commons-logging', 'jackson-core', 'jackson-databind', 'jackson-annotations',
   'tomcat9-servlet-api', 'tomcat9-catalina', 'tomcat9-coyote', 'tomcat9-util', 'tomcat9-util-scan', 'tomcat9-juli',
-  'tomcat9-api', 'tomcat9-annotations-api', 'tomcat9-jaspic-api', 'tomcat9-el-api', 'tomcat9-jsp-api',
+  'tomcat9-api', 'tomcat9-annotations-api', 'tomcat9-jaspic-api', 'tomcat9-el-api', 'tomcat9-jsp-api', 'aopalliance', 'bcprov',
 ].map((name) => join(JAR_DIR, `${name}.jar`));
 const READY_PREFIX = 'SESSIO_SPRING_READY port=';
 const STDERR_KEEP = 16_384;
@@ -61,30 +81,33 @@ const INSTALL_TIMEOUT_MS = 15 * 60_000;
 const COMPILE_TIMEOUT_MS = 3 * 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-let prepared: Promise<string> | undefined;
+let prepared: Promise<string[]> | undefined;
 
 /** Starts a fixture server; resolves once it accepts requests. */
 export async function startSpring(opts: SpringOptions = {}): Promise<SpringServer> {
+  if (springSkipReason) throw new SpringFixtureError(springSkipReason);
   prepared ??= prepare();
-  let classesDir: string;
+  let classpath: string[];
   try {
-    classesDir = await prepared;
+    classpath = await prepared;
   } catch (error) {
     prepared = undefined;
     throw error;
   }
   const tempDir = await mkdtemp(join(tmpdir(), 'sessio-spring-'));
   try {
-    return await launch(classesDir, tempDir, opts);
+    return await launch(classpath, tempDir, opts);
   } catch (error) {
     await rm(tempDir, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function prepare(): Promise<string> {
+/** The runtime classpath: compiled fixture, Spring Security jar, Debian jars. */
+async function prepare(): Promise<string[]> {
   await ensureToolchain();
-  return compile();
+  const securityJar = await buildSpringSecurity();
+  return [await compile(securityJar), securityJar, ...JARS];
 }
 
 function run(command: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
@@ -130,21 +153,21 @@ async function javaSources(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Compiles into build/<content hash>/; a finished folder is reused, and parallel compiles race only to a rename. */
-async function compile(): Promise<string> {
-  const sources = await javaSources(SOURCE_DIR);
-  if (sources.length === 0) throw new SpringFixtureError(`no Java sources under ${SOURCE_DIR}`);
+/**
+ * Builds into build/<name>-<content hash>/; a finished folder is reused, and parallel builds (test files run in
+ * several processes) race only to a rename.
+ */
+async function buildOnce(name: string, inputs: string[], build: (staging: string) => Promise<void>): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JARS.join(':'));
-  for (const file of sources) hash.update(relative(SOURCE_DIR, file)).update('\0').update(await readFile(file)).update('\0');
-  const target = join(BUILD_DIR, hash.digest('hex').slice(0, 16));
+  for (const file of inputs) hash.update(file).update('\0').update(await readFile(file)).update('\0');
+  const target = join(BUILD_DIR, `${name}-${hash.digest('hex').slice(0, 16)}`);
   const marker = join(target, '.complete');
   if (existsSync(marker)) return target;
   await mkdir(BUILD_DIR, { recursive: true });
   const staging = join(BUILD_DIR, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(staging, { recursive: true });
-    await run(javaTool('javac'), ['--release', '17', '-nowarn', '-encoding', 'UTF-8', '-cp', JARS.join(':'), '-d', staging, ...sources], COMPILE_TIMEOUT_MS);
+    await build(staging);
     await writeFile(join(staging, '.complete'), new Date().toISOString());
     await rename(staging, target);
   } catch (error) {
@@ -155,6 +178,28 @@ async function compile(): Promise<string> {
   return target;
 }
 
+/** Runs ../shared/spring-security/build.sh (unmodified upstream sources); returns the jar's path. */
+async function buildSpringSecurity(): Promise<string> {
+  const inputs = [join(SPRING_SECURITY_DIR, 'build.sh'), join(SPRING_SECURITY_DIR, 'vendor', 'UPSTREAM.txt')];
+  let jarName = '';
+  const dir = await buildOnce('spring-security', inputs, async (staging) => {
+    const { stdout } = await run('bash', [inputs[0]!, staging], COMPILE_TIMEOUT_MS);
+    jarName = stdout.split('\n')[0]?.trim().split('/').pop() ?? '';
+  });
+  const jar = (await readdir(dir)).find((file) => file.startsWith('spring-security-') && file.endsWith('.jar')) ?? jarName;
+  if (!jar) throw new SpringFixtureError(`build.sh left no spring-security jar in ${dir}`);
+  return join(dir, jar);
+}
+
+async function compile(securityJar: string): Promise<string> {
+  const sources = await javaSources(SOURCE_DIR);
+  if (sources.length === 0) throw new SpringFixtureError(`no Java sources under ${SOURCE_DIR}`);
+  const classpath = [securityJar, ...JARS].join(':');
+  return buildOnce('fixture', [securityJar, ...sources], async (staging) => {
+    await run(javaTool('javac'), ['--release', '17', '-nowarn', '-encoding', 'UTF-8', '-cp', classpath, '-d', staging, ...sources], COMPILE_TIMEOUT_MS);
+  });
+}
+
 function systemProperties(opts: SpringOptions, tempDir: string): string[] {
   const props: Record<string, string | number | undefined> = {
     'java.io.tmpdir': tempDir,
@@ -162,6 +207,12 @@ function systemProperties(opts: SpringOptions, tempDir: string): string[] {
     'sessio.port': 0,
     'sessio.exitOnStdinEof': 'true',
     'sessio.csrf': opts.csrf,
+    'sessio.spring': opts.spring,
+    'sessio.csrfHandler': opts.csrfHandler,
+    'sessio.sessionStore': opts.sessionStore,
+    'sessio.maximumSessions': opts.maximumSessions,
+    'sessio.rateLimit': opts.rateLimit,
+    'sessio.rateLimitSeconds': opts.rateLimitSeconds,
     'sessio.sessionTimeoutSeconds': opts.sessionTimeoutSeconds,
     'sessio.accessTokenSeconds': opts.accessTokenSeconds,
     'sessio.refreshTokenSeconds': opts.refreshTokenSeconds,
@@ -172,11 +223,11 @@ function systemProperties(opts: SpringOptions, tempDir: string): string[] {
 
 type JavaProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
-async function launch(classesDir: string, tempDir: string, opts: SpringOptions): Promise<SpringServer> {
+async function launch(classpath: string[], tempDir: string, opts: SpringOptions): Promise<SpringServer> {
   const args = [
     '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k', '-Xmx256m',
     ...systemProperties(opts, tempDir),
-    '-cp', [classesDir, ...JARS].join(':'),
+    '-cp', classpath.join(':'),
     'sessio.fixture.Main',
   ];
   const child: JavaProcess = spawn(javaTool('java'), args, { stdio: ['pipe', 'pipe', 'pipe'] });

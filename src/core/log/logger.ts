@@ -26,7 +26,7 @@ export interface LoggerLike {
 /** The one-line events sessio logs. */
 export type LogEvent = 'request' | 'response' | 'redirect' | 'retry' | 'login' | 'error';
 
-type Level = 'debug' | 'warn' | 'trace';
+export type Level = 'debug' | 'warn' | 'trace';
 
 /** Structured fields of a log record; values are already redacted. */
 export type LogFields = Record<string, unknown>;

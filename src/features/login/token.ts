@@ -5,16 +5,11 @@ import type { PreparedRequest } from '../../core/request.js';
 import type { Response } from '../../core/response.js';
 import type { AuthScheme } from '../../auth/scheme.js';
 import { AUTH } from '../../stages/auth.js';
-import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';
+import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions, TokenSet } from './types.js';
+
+export type { TokenSet } from './types.js';
 
 /** Tokens a token login holds. */
-export interface TokenSet {
-  accessToken: string;
-  refreshToken?: string;
-  /** Milliseconds since the epoch; from `expires_in` or the JWT's `exp`. */
-  expiresAt?: number;
-}
-
 /** How a token login gets its tokens; {@link tokenLogin} does the rest. */
 export interface TokenGrant {
   /** For log lines: `jwt`, `oauth2`… */

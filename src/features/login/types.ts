@@ -1,7 +1,6 @@
 import type { PreparedRequest } from '../../core/request.js';
 import type { Response } from '../../core/response.js';
 import type { SessionPort } from '../port.js';
-import type { TokenSet } from './token.js';
 
 /** What a login strategy gets to work with. */
 export interface LoginContext {
@@ -70,4 +69,11 @@ export interface LoginCredentials {
   password?: string;
   clientId?: string;
   clientSecret?: string;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** Milliseconds since the epoch; from `expires_in` or the JWT's `exp`. */
+  expiresAt?: number;
 }
