@@ -15,11 +15,18 @@ const LAYERS = [
   ['session'],
   ['cli'],
 ];
-const layerZones = LAYERS.flatMap((folders, i) => folders.map((folder) => ({
+const layerZones = LAYERS.slice(0, -1).flatMap((folders, i) => folders.map((folder) => ({
   target: `./src/${folder}`,
   from: [...LAYERS.slice(i + 1).flat().map((f) => `./src/${f}`), './src/index.ts'],
   message: `src/${folder} is below these folders in the layer order (see README, Development).`,
 })));
+/** The CLI is a user of the library like any other: it imports the public API (src/index.ts) only. */
+const cliZone = {
+  target: './src/cli',
+  from: './src',
+  except: ['./cli', './index.ts'],
+  message: 'src/cli imports the public API only (../index.js); export what it needs from src/index.ts.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/', 'test/fixtures/spring/build/', '**/*.java', 'docs/api/'] },
@@ -37,7 +44,7 @@ export default tseslint.config(
     plugins: { 'import-x': importX },
     settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } })] },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-restricted-paths': ['error', { zones: [...layerZones, cliZone] }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },

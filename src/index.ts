@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { Session, type SessionInit } from './session/session.js';
+export type { RequestExplanation } from './session/explain.js';
 export type { RequestOptions, SessionOptions, TimeoutOptions, TLSOptions, PoolOptions, BodyInit } from './session/config.js';
 export type { ResolvedSettings } from './core/options.js';
 export type { RequestContext, ContextKey } from './core/context.js';
@@ -31,7 +32,7 @@ export type { OriginStats } from './transport/agents.js';
 export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './stages/retry-policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
-export { CookieJar, type Cookie, type CookieJarOptions, type CookieOptions, type CookieLocation, type SerializedJar, type SerializedCookie, type SameSite, type CookieStore, type StoredCookie, MemoryCookieStore } from './cookies/index.js';
+export { CookieJar, type Cookie, type CookieJarOptions, type CookieOptions, type CookieLocation, type SerializedJar, type SerializedCookie, type SameSite, type CookieStore, type StoredCookie, type CookieExplanation, type CookieWithheldReason, type CookieRejectInfo, type CookieRejectListener, MemoryCookieStore } from './cookies/index.js';
 export {
   SessioError,
   RequestError,
@@ -45,6 +46,7 @@ export {
   DecodeError,
   SessionClosedError,
   BodyTooLargeError,
+  HeadersTooLargeError,
   RedirectError,
   TooManyRedirectsError,
   HTTPError,
@@ -55,4 +57,18 @@ export {
 } from './core/errors.js';
 export { OriginHeaders, type SaveOptions, type AutosaveOptions, type SessionDocument, type LoginRecord, type TokenRecord } from './persist/index.js';
 export type { LockOptions } from './persist/lock.js';
+/**
+ * Helpers for tools built on saved sessions (the `sessio` CLI uses only this public API):
+ * `readSessionFile(path)` reads and validates a session file without opening a session (undefined when
+ * there is none); `isOriginBoundHeader(name)` tells which headers `s.originHeaders` keeps per origin
+ * (Authorization, X-Api-Key, *-Token…); `writeFileAtomic(path, text)` writes owner-only (0600) through
+ * a temporary file and rename, as session files are written.
+ */
+export { readSessionFile, isOriginBoundHeader, writeFileAtomic } from './persist/index.js';
+/**
+ * Redaction, as sessio's logs, HAR and `toCurl()` apply it: `redactHeaders(headers)` hides credential,
+ * cookie and token values (`Bearer [REDACTED]`), `redactUrl(url)` hides userinfo and secret query
+ * parameters, `isSecretField(name)` tells body fields such as `password` or `access_token`.
+ */
+export { redactHeaders, redactUrl, isSecretField, REDACTED } from './core/redact.js';
 export { VERSION } from './core/version.js';

@@ -336,6 +336,16 @@ describe.skipIf(springSkipReason !== undefined)('Spring fixture, Spring Security
     expect((await send(server, jar, '/api/items', json({ name: 'y' }, { 'x-csrf-token': token }))).status).toBe(201);
   });
 
+  it('refuses a POST after the session expired with a 403 whose Boot 3 body names no reason', async () => {
+    const jar: Jar = new Map();
+    await login(server, jar);
+    const { token } = (await (await send(server, jar, '/csrf')).json()) as { token: string };
+    await control(server, '/test/expire-sessions');
+    const refused = await send(server, jar, '/api/items', json({ name: 'late' }, { 'x-csrf-token': token }));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ timestamp: expect.any(String), status: 403, error: 'Forbidden', path: '/api/items' });
+  });
+
   it('adds ?continue to the saved-request redirect and matches only that URL', async () => {
     const jar: Jar = new Map();
     expect((await send(server, jar, '/account?tab=1')).headers.get('location')).toBe(`${server.url}/login`);

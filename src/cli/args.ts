@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { isItem, UsageError } from './items.js';
+import { UsageError } from './errors.js';
+import { isItem } from './items.js';
 
 /** Every option of every command; each command checks which ones apply. */
 const OPTIONS = {
@@ -27,11 +28,40 @@ const OPTIONS = {
   csrf: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   'save-password': { type: 'boolean' },
+  auth: { type: 'string', short: 'a' },
+  'auth-type': { type: 'string', short: 'A' },
+  offline: { type: 'boolean' },
+  all: { type: 'boolean' },
+  'history-print': { type: 'string', short: 'P' },
+  meta: { type: 'boolean', short: 'm' },
+  'ignore-stdin': { type: 'boolean', short: 'I' },
+  raw: { type: 'string' },
+  'session-read-only': { type: 'string' },
+  multipart: { type: 'boolean' },
+  boundary: { type: 'string' },
+  cert: { type: 'string' },
+  'cert-key': { type: 'string' },
+  'cert-key-pass': { type: 'string' },
+  continue: { type: 'boolean', short: 'c' },
+  stream: { type: 'boolean', short: 'S' },
+  chunked: { type: 'boolean' },
+  style: { type: 'string', short: 's' },
+  sorted: { type: 'boolean' },
+  unsorted: { type: 'boolean' },
+  compress: { type: 'boolean', short: 'x', multiple: true },
+  'path-as-is': { type: 'boolean' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
 
 export type Values = ReturnType<typeof parse>['values'];
+
+/** Every long option and its short letter, for `sessio completion`. */
+export const OPTION_FLAGS: readonly { long: string; short?: string; takesValue: boolean }[] = Object.entries(OPTIONS).map(([long, o]) => ({
+  long,
+  ...('short' in o && { short: o.short }),
+  takesValue: o.type === 'string',
+}));
 
 function parse(argv: string[]) {
   return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -43,7 +73,9 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'request'; values: Values; method: string | undefined; url: string; items: string[] }
   | { kind: 'login'; values: Values; url: string }
-  | { kind: 'session'; values: Values; action: 'list' | 'show' | 'rm'; name: string | undefined };
+  | { kind: 'session'; values: Values; action: 'list' | 'show' | 'rm'; name: string | undefined }
+  | { kind: 'cookies'; values: Values; action: 'list' | 'import' | 'export'; arg: string | undefined }
+  | { kind: 'completion'; shell: 'bash' | 'zsh' };
 
 /** Parses argv (without `node` and the script). */
 export function parseCommand(argv: string[]): Command {
@@ -64,6 +96,11 @@ export function parseCommand(argv: string[]): Command {
     if (action !== 'list' && rest[1] === undefined) throw new UsageError(`session ${action} needs a NAME`, 'see sessio session list');
     return { kind: 'session', values, action, name: rest[1] };
   }
+  if (first === 'completion' && rest.length <= 1 && !isItem(rest[0] ?? '')) {
+    if (rest[0] !== 'bash' && rest[0] !== 'zsh') throw new UsageError('completion needs a shell: bash or zsh', 'e.g. source <(sessio completion bash)');
+    return { kind: 'completion', shell: rest[0] };
+  }
+  if (first === 'cookies' && rest.length >= 1 && rest.length <= 2 && !isItem(rest[0]!)) return cookiesCommand(values, rest);
   if (first === 'login' && rest.length === 0) throw new UsageError('login needs the URL of the login page', 'e.g. sessio login :8080/login --user alice');
   if (first === 'login' && rest.length === 1) {
     if (!values.user) throw new UsageError('login needs --user NAME', 'e.g. sessio login :8080/login --user alice');
@@ -74,4 +111,19 @@ export function parseCommand(argv: string[]): Command {
     return { kind: 'request', values, method: first.toUpperCase(), url: rest[0]!, items: rest.slice(1) };
   }
   return { kind: 'request', values, method: undefined, url: first, items: rest };
+}
+
+/** `sessio cookies URL`, `sessio cookies import FILE`, `sessio cookies export`. */
+function cookiesCommand(values: Values, rest: string[]): Command {
+  const [word, arg] = rest;
+  if (word === 'import') {
+    if (arg === undefined) throw new UsageError('cookies import needs a FILE (cookies.txt or JSON)', 'e.g. sessio cookies import cookies.txt --session work');
+    return { kind: 'cookies', values, action: 'import', arg };
+  }
+  if (word === 'export') {
+    if (arg !== undefined) throw new UsageError('cookies export writes to stdout, or to -o FILE', 'e.g. sessio cookies export --session work > cookies.txt');
+    return { kind: 'cookies', values, action: 'export', arg: undefined };
+  }
+  if (arg !== undefined) throw new UsageError(`cookies ${word}: expected URL, import FILE or export`, 'see sessio --help');
+  return { kind: 'cookies', values, action: 'list', arg: word };
 }

@@ -2,7 +2,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Response } from '../core/response.js';
+import type { Response } from '../index.js';
 import { formatBytes, ProgressBar } from './progress.js';
 
 const MAX_SUFFIX = 1000;
@@ -51,7 +51,7 @@ function safeName(name: string | undefined): string | undefined {
  * Streams a `stream: true` response body to `file`. Progress goes to `progress` (stderr) only when
  * given, i.e. when stderr is a terminal.
  */
-export async function download(res: Response, file: string, progress: { write(s: string): void; columns?: number } | undefined): Promise<number> {
+export async function download(res: Response, file: string, progress: { write(s: string): void; columns?: number } | undefined, flags: 'wx' | 'w' | 'a' = 'wx'): Promise<number> {
   const lengthHeader = res.headers.get('content-length');
   const encoded = res.headers.get('content-encoding');
   // A compressed body is decoded on the way in, so its Content-Length says nothing about what we write.
@@ -67,7 +67,7 @@ export async function download(res: Response, file: string, progress: { write(s:
     },
   });
   const body = res.body;
-  const out = createWriteStream(file, { flags: 'wx' });
+  const out = createWriteStream(file, { flags, mode: 0o644 });
   if (body) await pipeline(body, count, out);
   else await pipeline(async function* () { yield await res.bytes(); }, count, out);
   bar?.done();

@@ -1,6 +1,6 @@
-import { SessioError, TimeoutError, TooManyRedirectsError } from '../core/errors.js';
+import { SessioError, TimeoutError, TooManyRedirectsError } from '../index.js';
 import { palette, wantsColor } from './colors.js';
-import { UsageError } from './items.js';
+import { UsageError } from './errors.js';
 
 /** Exit codes, as HTTPie's. */
 export const EXIT = { OK: 0, ERROR: 1, TIMEOUT: 2, TOO_MANY_REDIRECTS: 6 } as const;

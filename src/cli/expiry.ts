@@ -1,4 +1,4 @@
-import type { Response } from '../core/response.js';
+import type { Response } from '../index.js';
 
 /**
  * Whether a response says the saved login is gone: 401, a redirect to the login page, or landing on

@@ -3,36 +3,66 @@ export const HELP = `Usage: sessio [OPTIONS] [METHOD] URL [ITEM...]
        sessio session list | show NAME | rm NAME
 
 An HTTP client for the terminal whose session (cookies, headers, login) persists between calls.
+Request syntax and options are HTTPie 3's; where sessio differs on purpose it says so below (*).
 
 URL        :8080/path is http://localhost:8080/path; no scheme means http://;
            /path is relative to the session's base URL.
 METHOD     GET by default, POST when there is a body.
-ITEM       Header:value     request header (Header: removes a session header)
-           param==value     query parameter
-           field=value      JSON string field (form field with --form)
-           field:=json      raw JSON field, e.g. n:=1 tags:='["a"]'
-           field=@file      field from a text file;  field:=@file  JSON from a file
-           field@path       file upload (multipart; ;type=mime after the path sets its type)
+ITEM       Header:value     request header (Header: removes a default or session header;
+                            Header; sends it empty; repeated names are sent once per value)
+           Header:@file     header value from a file
+           param==value     query parameter (param==@file from a file)
+           field=value      JSON string field (form field with --form); field=@file from a file
+           field:=json      raw JSON field, e.g. n:=1 tags:='["a"]'; field:=@file JSON from a file
+           field@path       file upload (;type=mime after the path sets its type)
+                            (*) sessio sends a file item as multipart even without --form
+           Nested JSON      a[b]=c  a[list][]:=1  a[0][k]=v  []:=1 (top-level array), \\[ literal
+           A repeated form field is sent repeated; a repeated JSON key keeps the last value, as
+           HTTPie 3 (use a[]=1 a[]=2 for an array).
 
+Body       -j, --json            JSON (default);  -f, --form  urlencoded form;  --multipart
+           --raw TEXT            the body as given
+           stdin                 piped stdin is the body unless -I/--ignore-stdin or data items
+                                 are given (*: a pipe is then left unread; --raw or a redirected
+                                 file together with data items is an error, as HTTPie)
+           -x, --compress        deflate the body when smaller (-xx always)
+           --chunked             Transfer-Encoding: chunked
+Auth       -a, --auth USER[:PASS]  credentials; without :PASS a prompt on the terminal
+           -A, --auth-type basic|digest|bearer   (bearer: -a TOKEN)
 Session    --session NAME|PATH   use and update a saved session; NAME lives in
-                                 $XDG_CONFIG_HOME/sessio/sessions (owner-only)
-Body       -f, --form            urlencoded form (multipart with files)
-           -j, --json            JSON body (default)
-Output     -v, --verbose         print the request and response (secrets redacted)
-           -p, --print HBhb      H request headers, B request body, h response headers, b body
+                                 $XDG_CONFIG_HOME/sessio/sessions (owner-only). Item headers and
+                                 -a basic/bearer credentials are saved; secret ones (Authorization,
+                                 X-Api-Key, *-Token…) only for the origin they were sent to (*)
+           --session-read-only NAME|PATH   use a saved session without updating it
+Output     -v, --verbose         request and response, redirects included (secrets redacted (*))
+           -p, --print HBhbm     H request headers, B request body, h response headers,
+                                 b response body, m elapsed time
+           -P, --history-print   the same letters for intermediate hops (with --all)
            -h, --headers         response headers only;  -b, --body  response body only
+           -m, --meta            add the elapsed time
+           --all                 also print redirects and other intermediate hops
+           --offline             print the request that would be sent (default -p HB); send nothing
            --pretty all|colors|format|none   default all on a terminal, none when piped
+           -s, --style STYLE     accepted for HTTPie compatibility (*: sessio has one colour style)
+           --sorted, --unsorted  sort headers and JSON keys in the output, or not (default)
+           -S, --stream          write the response body as it arrives
            -q, --quiet           print nothing (with --check-status: only the exit code)
            --curl                print the request as a curl command (redacted), do not send
            --har FILE            also write the exchange as a HAR file (redacted)
-           -d, --download        save the body to a file (-o FILE), progress bar on a terminal
+           -d, --download        save the body to a file (-o FILE), progress bar on a terminal;
+                                 to stdout when stdout is piped and there is no -o
+           -c, --continue        with -d -o FILE: resume a partial download
+Headers printed are those sent, in the order and (lower) case sessio's HTTP stack writes them.
 Network    --timeout SECONDS     connect and idle-read timeout
            --proxy URL           HTTP(S) proxy
            --verify yes|no|CAFILE    check TLS certificates (default yes); --ca FILE: trust that CA only
+           --cert FILE [--cert-key FILE] [--cert-key-pass PASS]   client certificate (PEM)
            -F, --follow          follow redirects;  --max-redirects N (default 30)
            --check-status        exit 3 for 3xx, 4 for 4xx, 5 for 5xx
-Login      -u, --user NAME       user name;  password from $SESSIO_PASSWORD, --password-stdin,
-                                 or a prompt without echo
+           (*) --path-as-is and --boundary are refused: URLs are normalised (WHATWG) and
+           multipart boundaries are always random
+Login      -u, --user NAME       user name for sessio login;  password from $SESSIO_PASSWORD,
+                                 --password-stdin, or a prompt without echo
            --csrf PROFILE        CSRF handling for the login form and later requests
            --save-password       keep the password in the session file (0600) for re-login
 

@@ -1,10 +1,13 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { MultipartInit, MultipartValue } from '../core/multipart.js';
+import type { MultipartInit, MultipartValue } from '../index.js';
+import { UsageError } from './errors.js';
 
-/** Request-item separators, longest first at any one position (HTTPie's set). */
-const SEPARATORS = [':=@', '=@', '==', ':=', '=', ':', '@', ';'] as const;
+/** Request-item separators (HTTPie's set); at one position the longest wins. */
+const SEPARATORS = [':=@', '==@', ':@', '=@', '==', ':=', '=', ':', '@', ';'] as const;
 type Separator = (typeof SEPARATORS)[number];
+/** Characters a backslash makes literal; before any other character the backslash stays (HTTPie). */
+const SPECIAL = new Set(SEPARATORS.join(''));
 
 /** One parsed command-line item such as `X-Api:1`, `q==x`, `name=ann`, `n:=1`, `doc@file.pdf`. */
 export interface Item {
@@ -14,27 +17,28 @@ export interface Item {
   value: string;
 }
 
-/** A usage error: shown as one line with a hint, exit code 1. */
-export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-  }
-}
-
-/** Splits an item at its first unescaped separator; `\` escapes the next character in the key. */
+/**
+ * Splits an item at its first unescaped separator, as HTTPie's KeyValueArgType: `\=` is a literal `=`
+ * (in the key and the value), `\[` stays `\[` for the nested-JSON parser.
+ */
 export function parseItem(raw: string): Item | undefined {
   let key = '';
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;
     if (ch === '\\' && i + 1 < raw.length) {
-      key += raw[++i];
+      key += SPECIAL.has(raw[i + 1]!) ? raw[i + 1] : `\\${raw[i + 1]}`;
+      i++;
       continue;
     }
-    const sep = SEPARATORS.find((s) => raw.startsWith(s, i));
-    if (sep) return { raw, sep, key, value: raw.slice(i + sep.length) };
+    const sep = [...SEPARATORS].sort((a, b) => b.length - a.length).find((s) => raw.startsWith(s, i));
+    if (sep) return { raw, sep, key, value: unescapeValue(raw.slice(i + sep.length)) };
     key += ch;
   }
   return undefined;
+}
+
+function unescapeValue(value: string): string {
+  return value.replace(/\\(.)/gs, (all, ch: string) => (SPECIAL.has(ch) ? ch : all));
 }
 
 /** Whether a positional argument is an item (so the one before it is the URL, not a method). */
@@ -43,59 +47,80 @@ export function isItem(arg: string): boolean {
   return item !== undefined && item.key !== '' && !/^[a-z][a-z\d+.-]*:\/\//i.test(arg) && !(item.sep === ':' && /^\d/.test(item.value));
 }
 
-/** What the items of one command line add up to. */
+/** What the items of one command line add up to, in command-line order. */
 export interface ItemRequest {
-  headers: Record<string, string | null>;
+  /** Lower-case names; a repeated header is sent once per value; `null` removes a session header. */
+  headers: Record<string, string | string[] | null>;
   params: [string, string][];
-  /** JSON body fields, or form fields with `--form`. */
-  data: Record<string, unknown>;
-  files: Record<string, MultipartValue>;
+  /** Body fields: strings from `=`/`=@`, parsed JSON from `:=`/`:=@`. Keys may be nested-JSON paths. */
+  data: [string, unknown][];
+  files: [string, MultipartValue][];
   hasData: boolean;
 }
 
 /** Collects items into headers, query parameters, body fields and files. */
-export function collectItems(args: readonly string[], form: boolean): ItemRequest {
-  const out: ItemRequest = { headers: {}, params: [], data: {}, files: {}, hasData: false };
+export function collectItems(args: readonly string[]): ItemRequest {
+  const out: ItemRequest = { headers: {}, params: [], data: [], files: [], hasData: false };
   for (const arg of args) {
     const item = parseItem(arg);
-    if (!item || item.key === '') throw new UsageError(`${JSON.stringify(arg)} is not a request item`, 'items look like Header:value, param==value, field=value, field:=json or field@file');
-    addItem(out, item, form);
+    if (!item || (item.key === '' && !item.sep.includes('='))) throw new UsageError(`${JSON.stringify(arg)} is not a request item`, 'items look like Header:value, param==value, field=value, field:=json or field@file');
+    addItem(out, item);
   }
   return out;
 }
 
-function addItem(out: ItemRequest, item: Item, form: boolean): void {
+function addHeader(out: ItemRequest, name: string, value: string | null): void {
+  const lower = name.toLowerCase();
+  const had = out.headers[lower];
+  if (value === null || had === undefined || had === null) out.headers[lower] = value;
+  else out.headers[lower] = [...(Array.isArray(had) ? had : [had]), value];
+}
+
+function addItem(out: ItemRequest, item: Item): void {
   const { key, value, sep } = item;
   switch (sep) {
     case ':':
-      // `Header:` with nothing after it removes a session header, as in HTTPie.
-      out.headers[key] = value === '' ? null : value.trimStart();
-      return;
+      // `Header:` with nothing after it removes a session or default header, as in HTTPie.
+      return addHeader(out, key, value === '' ? null : value.trimStart());
     case ';':
-      out.headers[key] = '';
-      return;
+      if (value !== '') throw new UsageError(`Invalid item ${JSON.stringify(item.raw)} (to specify an empty header use \`Header;\`)`);
+      return addHeader(out, key, '');
+    case ':@':
+      return addHeader(out, key, readText(item, value).replace(/\n+$/, ''));
     case '==':
       out.params.push([key, value]);
       return;
+    case '==@':
+      out.params.push([key, readText(item, value).replace(/\n+$/, '')]);
+      return;
     case '=':
-      out.data[key] = value;
+      out.data.push([key, value]);
       break;
     case '=@':
-      out.data[key] = readText(item, value);
+      out.data.push([key, readText(item, value)]);
       break;
     case ':=':
-      if (form) throw new UsageError(`${JSON.stringify(item.raw)}: raw JSON (:=) cannot go in a --form body`, 'use field=value with --form');
-      out.data[key] = parseJson(item, value);
+      out.data.push([key, parseJson(item, value)]);
       break;
     case ':=@':
-      if (form) throw new UsageError(`${JSON.stringify(item.raw)}: raw JSON (:=@) cannot go in a --form body`, 'use field=@file with --form');
-      out.data[key] = parseJson(item, readText(item, value));
+      out.data.push([key, parseJson(item, readText(item, value))]);
       break;
     case '@':
-      out.files[key] = fileValue(item, value);
+      out.files.push([key, fileValue(item, value)]);
       break;
   }
   out.hasData = true;
+}
+
+/**
+ * Fields of a form or multipart body: as HTTPie's --form, a raw JSON value (`:=`) must be a string,
+ * number or boolean; repeated keys stay repeated.
+ */
+export function formFields(items: ItemRequest): [string, string][] {
+  return items.data.map(([k, v]) => {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return [k, String(v)];
+    throw new UsageError(`${JSON.stringify(k)}: Can't use complex JSON value types with --form/--multipart.`, 'send it as JSON (drop --form), or as a string field=value');
+  });
 }
 
 function readText(item: Item, path: string): string {
@@ -126,9 +151,9 @@ function fileValue(item: Item, spec: string): MultipartValue {
   return { path, filename: basename(path), ...(m && { contentType: m[2]! }) };
 }
 
-/** The multipart body of form fields and files. */
-export function multipartOf(items: ItemRequest): MultipartInit {
-  const parts: Record<string, MultipartValue> = {};
-  for (const [k, v] of Object.entries(items.data)) parts[k] = String(v);
-  return { ...parts, ...items.files };
+/** The multipart body of form fields and files, in command-line order (repeated names repeat). */
+export function multipartOf(items: ItemRequest): FormData | MultipartInit {
+  const parts: Record<string, MultipartValue[]> = {};
+  for (const [k, v] of [...formFields(items), ...items.files]) (parts[k] ??= []).push(v);
+  return parts;
 }

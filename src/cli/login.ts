@@ -1,7 +1,6 @@
-import { CSRF_PROFILES } from '../features/csrf/profiles.js';
-import type { LoginRecord } from '../persist/schema.js';
+import { CSRF_PROFILES, type LoginRecord } from '../index.js';
 import type { Command } from './args.js';
-import { UsageError } from './items.js';
+import { UsageError } from './errors.js';
 import { write, type Io } from './io.js';
 import { networkInit, openSession, persist } from './open.js';
 import { PASSWORD_ENV, promptPassword, readStdinPassword } from './password.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { VERSION } from '../core/version.js';
+import { VERSION } from '../index.js';
 import { parseCommand } from './args.js';
 import { describeError } from './exit.js';
 import { HELP } from './help.js';
@@ -9,6 +9,8 @@ import { write, type Io } from './io.js';
 import { runLogin } from './login.js';
 import { runRequest } from './request.js';
 import { runSessionCommand } from './session-cmd.js';
+import { runCookiesCommand } from './cookies-cmd.js';
+import { completionScript } from './completion.js';
 
 /** Runs the `sessio` command line; resolves to the exit code, never throws. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
@@ -25,6 +27,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await runLogin(cmd, io);
       case 'session':
         return await runSessionCommand(cmd, io);
+      case 'cookies':
+        return await runCookiesCommand(cmd, io);
+      case 'completion':
+        await write(io.stdout, completionScript(cmd.shell));
+        return 0;
       case 'request':
         return await runRequest(cmd, io);
     }

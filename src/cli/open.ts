@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { TLSOptions } from '../session/config.js';
-import { formLogin } from '../features/login/index.js';
-import { readSessionFile, type SaveOptions } from '../persist/file.js';
-import type { LoginRecord } from '../persist/schema.js';
-import { Session, type SessionInit } from '../session/session.js';
+import { formLogin, readSessionFile, Session, type LoginRecord, type SaveOptions, type SessionInit, type TLSOptions } from '../index.js';
 import type { Values } from './args.js';
-import { UsageError } from './items.js';
+import { UsageError } from './errors.js';
 import { PASSWORD_ENV } from './password.js';
 import { ensureSessionsDir, sessionPath, sessionsDir } from './sessions.js';
 
@@ -16,6 +12,8 @@ export interface CliSession {
   login: LoginRecord | undefined;
   /** Whether automatic re-login is armed (a password was at hand). */
   relogin: boolean;
+  /** --session-read-only: the file is read, never written. */
+  readOnly: boolean;
 }
 
 /** Session options from the network flags: timeout, proxy, TLS, redirects. */
@@ -51,6 +49,12 @@ function tlsInit(values: Values): TLSOptions | undefined {
   if (verify === 'no' || verify === 'false') tls.rejectUnauthorized = false;
   else if (verify !== undefined && verify !== 'yes' && verify !== 'true') tls.ca = readPem(values.verify!, '--verify');
   if (values.ca !== undefined) tls.ca = readPem(values.ca, '--ca');
+  // --cert holds the certificate, and the key too unless --cert-key gives it (as HTTPie and requests).
+  if (values.cert !== undefined) {
+    tls.cert = readPem(values.cert, '--cert');
+    tls.key = values['cert-key'] !== undefined ? readPem(values['cert-key'], '--cert-key') : tls.cert;
+    if (values['cert-key-pass'] !== undefined) tls.passphrase = values['cert-key-pass'];
+  } else if (values['cert-key'] !== undefined) throw new UsageError('--cert-key needs --cert', 'give the client certificate with --cert FILE');
   return Object.keys(tls).length ? tls : undefined;
 }
 
@@ -58,7 +62,7 @@ function readPem(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${flag} ${JSON.stringify(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'give a PEM file with the CA certificate');
+    throw new UsageError(`${flag} ${JSON.stringify(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, flag === '--ca' || flag === '--verify' ? 'give a PEM file with the CA certificate' : 'give a PEM file');
   }
 }
 
@@ -67,10 +71,10 @@ function readPem(path: string, flag: string): string {
  * hand (saved with --save-password, or $SESSIO_PASSWORD), the session gets the library's form login,
  * so an expired server session is logged in again and the request replayed.
  */
-export async function openSession(values: Values, env: NodeJS.ProcessEnv, init: SessionInit, login?: LoginRecord): Promise<CliSession> {
+export async function openSession(values: Values & { readOnly?: boolean }, env: NodeJS.ProcessEnv, init: SessionInit, login?: LoginRecord): Promise<CliSession> {
   if (values.session === undefined) {
     const session = new Session(withLogin(init, login, login?.password));
-    return { session, file: undefined, login, relogin: login !== undefined };
+    return { session, file: undefined, login, relogin: login !== undefined, readOnly: false };
   }
   const file = sessionPath(values.session, env);
   if (file.startsWith(sessionsDir(env))) await ensureSessionsDir(env);
@@ -79,7 +83,7 @@ export async function openSession(values: Values, env: NodeJS.ProcessEnv, init: 
   const password = login?.password ?? record?.password ?? env[PASSWORD_ENV];
   const full = withLogin(init, record, password);
   const session = doc ? await Session.load(file, full) : new Session(full);
-  return { session, file, login: record, relogin: record !== undefined && password !== undefined };
+  return { session, file, login: record, relogin: record !== undefined && password !== undefined, readOnly: values.readOnly ?? false };
 }
 
 function withLogin(init: SessionInit, login: LoginRecord | undefined, password: string | undefined): SessionInit {

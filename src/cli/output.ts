@@ -1,36 +1,46 @@
-import type { Hop } from '../core/response.js';
-import type { SentRequest } from '../core/request.js';
-import { redactHeaders, redactUrl, REDACTED, isSecretField } from '../core/redact.js';
+import { redactHeaders, redactUrl, REDACTED, isSecretField, type Hop, type SentRequest } from '../index.js';
 import type { Palette } from './colors.js';
 
-/** HTTPie's --print letters: H request headers, B request body, h response headers, b response body. */
-export type Part = 'H' | 'B' | 'h' | 'b';
+/** HTTPie's --print letters: H request headers, B request body, h response headers, b response body, m meta. */
+export type Part = 'H' | 'B' | 'h' | 'b' | 'm';
 
 /** Parses `--print` letters. */
 export function parseParts(spec: string): Set<Part> | undefined {
-  if (!/^[HBhb]+$/.test(spec)) return undefined;
+  if (!/^[HBhbm]+$/.test(spec)) return undefined;
   return new Set(spec.split('') as Part[]);
 }
 
-/** `GET /path HTTP/1.1` and the headers as sent, secrets redacted. */
-export function requestHead(sent: SentRequest, pal: Palette): string {
+/**
+ * `POST /path HTTP/1.1` and the headers in the order and (lower) case undici writes them: Host and
+ * Connection first, then the request's own, then Content-Length (or Transfer-Encoding for a
+ * stream); secrets redacted. `sorted` sorts them by name (--sorted).
+ */
+export function requestHead(sent: SentRequest, pal: Palette, sorted: boolean): string {
   const url = new URL(redactUrl(sent.url));
+  const fields: [string, string][] = [['host', url.host], ['connection', 'keep-alive']];
+  for (const [k, v] of Object.entries(sent.redactedHeaders())) for (const one of Array.isArray(v) ? v : [v]) fields.push([k, one]);
+  const body = sent.body;
+  if (body && body.size !== undefined) fields.push(['content-length', String(body.size)]);
+  else if (body) fields.push(['transfer-encoding', 'chunked']);
+  else if (!['GET', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT'].includes(sent.method)) fields.push(['content-length', '0']);
   const lines = [`${pal.green(sent.method)} ${pal.cyan(url.pathname + url.search)} ${pal.dim('HTTP/1.1')}`];
-  lines.push(headerLine('Host', url.host, pal));
-  for (const [k, v] of Object.entries(sent.redactedHeaders())) lines.push(headerLine(k, Array.isArray(v) ? v.join(', ') : v, pal));
+  for (const [k, v] of sortedIf(fields, sorted)) lines.push(headerLine(k, v, pal));
   return lines.join('\n');
 }
 
-/** `HTTP/1.1 200 OK` and the response headers, Set-Cookie values redacted. */
-export function responseHead(res: Hop, pal: Palette): string {
+/** `HTTP/1.1 200 OK` and the response headers as received (lower case, as undici parses them), Set-Cookie values redacted. */
+export function responseHead(res: Hop, pal: Palette, sorted: boolean): string {
   const color = res.status >= 400 ? pal.red : res.status >= 300 ? pal.yellow : pal.green;
   const lines = [`${pal.dim('HTTP/1.1')} ${color(pal.bold(`${res.status} ${res.statusText}`))}`];
-  const record: Record<string, string[]> = {};
-  for (const [k, v] of res.headers) (record[k] ??= []).push(v);
-  for (const [k, vs] of Object.entries(redactHeaders(record))) {
-    for (const v of Array.isArray(vs) ? vs : [vs]) lines.push(headerLine(k, v, pal));
-  }
+  // toJSON keeps the order received; iterating Headers sorts by name, as WHATWG Headers do.
+  const fields: [string, string][] = [];
+  for (const [k, vs] of Object.entries(redactHeaders(res.headers.toJSON()))) for (const v of Array.isArray(vs) ? vs : [vs]) fields.push([k, v]);
+  for (const [k, v] of sortedIf(fields, sorted)) lines.push(headerLine(k, v, pal));
   return lines.join('\n');
+}
+
+function sortedIf(fields: [string, string][], sorted: boolean): [string, string][] {
+  return sorted ? [...fields].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : fields;
 }
 
 function headerLine(name: string, value: string, pal: Palette): string {
@@ -43,13 +53,13 @@ export function isJsonType(contentType: string | null): boolean {
 }
 
 /** The response body for a terminal: JSON indented and coloured, text as is, binary data as a note. */
-export function prettyBody(bytes: Uint8Array, contentType: string | null, pal: Palette): string {
+export function prettyBody(bytes: Uint8Array, contentType: string | null, pal: Palette, sorted = false): string {
   if (bytes.length === 0) return '';
   if (looksBinary(bytes)) return pal.yellow('+-----------------------------------------+\n| NOTE: binary data not shown in terminal |\n+-----------------------------------------+');
   const text = Buffer.from(bytes).toString('utf8');
   if (isJsonType(contentType) || /^\s*[{[]/.test(text)) {
     try {
-      return colorJson(JSON.parse(text), pal);
+      return colorJson(JSON.parse(text), pal, '', sorted);
     } catch {
       // not JSON after all: shown as text
     }
@@ -69,39 +79,51 @@ function looksBinary(bytes: Uint8Array): boolean {
 }
 
 /** JSON.stringify with 4-space indent and colours: keys blue, strings green, numbers and literals yellow. */
-export function colorJson(value: unknown, pal: Palette, indent = ''): string {
+export function colorJson(value: unknown, pal: Palette, indent = '', sorted = false): string {
   const inner = indent + '    ';
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => inner + colorJson(v, pal, inner)).join(',\n')}\n${indent}]`;
+    return `[\n${value.map((v) => inner + colorJson(v, pal, inner, sorted)).join(',\n')}\n${indent}]`;
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value);
+    const entries = sorted ? Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : Object.entries(value);
     if (entries.length === 0) return '{}';
-    return `{\n${entries.map(([k, v]) => `${inner}${pal.blue(JSON.stringify(k))}: ${colorJson(v, pal, inner)}`).join(',\n')}\n${indent}}`;
+    return `{\n${entries.map(([k, v]) => `${inner}${pal.blue(JSON.stringify(k))}: ${colorJson(v, pal, inner, sorted)}`).join(',\n')}\n${indent}}`;
   }
   if (typeof value === 'string') return pal.green(JSON.stringify(value));
   return pal.yellow(JSON.stringify(value) ?? 'null');
 }
 
-/** The request body as --print B shows it: secret fields (password, tokens) redacted. */
-export function requestBodyText(body: { json?: unknown; form?: Record<string, unknown>; multipart?: Record<string, unknown> }, pal: Palette, pretty: boolean): string {
-  if (body.json !== undefined) {
-    const safe = redactFields(body.json);
-    return pretty ? colorJson(safe, pal) : JSON.stringify(safe);
+/** The request body as --print B shows it, from what was sent: secret fields (password, tokens) redacted. */
+export function requestBodyText(sent: SentRequest, pal: Palette, pretty: boolean): string {
+  const body = sent.body;
+  if (!body) return '';
+  if (body.kind === 'multipart') return multipartText(body.multipart as Record<string, unknown> | undefined);
+  if (body.data === undefined) return pal.dim('(streamed body, not shown)');
+  const bytes = typeof body.data === 'string' ? Buffer.from(body.data) : Buffer.from(body.data);
+  if (sent.headers['content-encoding'] !== undefined || looksBinary(bytes)) return pal.yellow('+-----------------------------------------+\n| NOTE: binary data not shown in terminal |\n+-----------------------------------------+');
+  const text = bytes.toString('utf8');
+  const type = String(sent.headers['content-type'] ?? '');
+  if (isJsonType(type)) {
+    try {
+      const safe = redactFields(JSON.parse(text));
+      return pretty ? colorJson(safe, pal) : JSON.stringify(safe);
+    } catch {
+      return text;
+    }
   }
-  if (body.form) {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(body.form)) q.append(k, isSecretField(k) ? REDACTED : String(v));
-    return q.toString();
+  if (/^application\/x-www-form-urlencoded/i.test(type)) {
+    // Built by hand: URLSearchParams would percent-encode the [REDACTED] marker.
+    const pairs = [...new URLSearchParams(text)].map(([k, v]) => `${encodeURIComponent(k)}=${isSecretField(k) ? REDACTED : encodeURIComponent(v)}`);
+    return pairs.join('&');
   }
-  if (body.multipart) {
-    return Object.entries(body.multipart).map(([k, v]) => {
-      if (v && typeof v === 'object' && 'path' in v) return `${k}@${String((v as { path: string }).path)}`;
-      return `${k}=${isSecretField(k) ? REDACTED : String(v)}`;
-    }).join('\n');
-  }
-  return '';
+  return text;
+}
+
+function multipartText(fields: Record<string, unknown> | undefined): string {
+  if (!fields) return '';
+  const line = (k: string, v: unknown) => (v && typeof v === 'object' && 'path' in v ? `${k}@${String((v as { path: string }).path)}` : `${k}=${isSecretField(k) ? REDACTED : String(v)}`);
+  return Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => line(k, one))).join('\n');
 }
 
 function redactFields(value: unknown): unknown {

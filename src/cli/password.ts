@@ -1,4 +1,4 @@
-import { UsageError } from './items.js';
+import { UsageError } from './errors.js';
 
 /** Environment variable read for the login password. */
 export const PASSWORD_ENV = 'SESSIO_PASSWORD';

@@ -1,27 +1,35 @@
 import { resolve } from 'node:path';
-import type { RequestOptions } from '../session/config.js';
-import { writeFileAtomic } from '../persist/atomic.js';
-import { isOriginBoundHeader } from '../persist/origin-headers.js';
-import { resolveUrl } from '../core/url.js';
-import type { Response } from '../core/response.js';
-import type { Command } from './args.js';
+import { existsSync, fstatSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { deflateSync } from 'node:zlib';
+import { digestAuth, isOriginBoundHeader, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
+import type { Command, Values } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';
 import { looksLoggedOut } from './expiry.js';
-import { collectItems, multipartOf, UsageError, type ItemRequest } from './items.js';
+import { collectItems, formFields, multipartOf, type ItemRequest } from './items.js';
+import { UsageError } from './errors.js';
+import { nestedJson } from './nested.js';
 import { write, type Io } from './io.js';
 import { networkInit, openSession, persist, type CliSession } from './open.js';
 import { parseParts, prettyBody, requestBodyText, requestHead, responseHead, type Part } from './output.js';
-import { PASSWORD_ENV } from './password.js';
+import { PASSWORD_ENV, promptPassword } from './password.js';
 import { expandUrl } from './target.js';
 
 type RequestCommand = Extract<Command, { kind: 'request' }>;
 
 const JSON_ACCEPT = 'application/json, */*;q=0.5';
+/** HTTPie's form Content-Type, charset included. */
+const FORM_TYPE = 'application/x-www-form-urlencoded; charset=utf-8';
 
 /** How the body and headers are shown. */
 interface View {
   parts: Set<Part>;
+  /** What to print of intermediate hops (redirects) with --all. */
+  history: Set<Part>;
+  all: boolean;
+  sorted: boolean;
   pal: Palette;
   format: boolean;
 }
@@ -29,48 +37,141 @@ interface View {
 /** Sends one request as the command line describes it; returns the exit code. */
 export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
   const v = cmd.values;
-  if (v.form && v.json) throw new UsageError('--form and --json cannot be used together', 'pick one body format');
-  const items = collectItems(cmd.items, v.form ?? false);
-  const method = cmd.method ?? (items.hasData || Object.keys(items.files).length ? 'POST' : 'GET');
+  refuseUnsupported(v);
+  const items = collectItems(cmd.items);
+  const raw = await rawBody(v, items, io);
   const url = expandUrl(cmd.url);
-  const options = requestOptions(items, v.form ?? false, v.json ?? false);
+  const options = requestOptions(items, bodyMode(v, items), raw, v.json ?? false);
+  const method = cmd.method ?? (items.hasData || items.files.length || raw !== undefined ? 'POST' : 'GET');
   const view = viewOf(cmd, io);
-  const cli = await openSession(v, io.env, networkInit(v));
+  const cli = await openSession(sessionValues(v), io.env, networkInit(v));
   try {
     if (url.startsWith('/') && cli.session.config.baseUrl === undefined) {
       throw new UsageError(`${JSON.stringify(cmd.url)} is a path but the session has no base URL`, 'give a full URL such as :8080/path or example.org/path');
     }
-    if (cli.file) rememberHeaders(cli, items, resolveUrl(url, cli.session.config.baseUrl));
+    const target = new URL(cli.session.prepare(method, url).url);
+    await applyAuth(v, options, target, io);
+    encodeBody(v, options);
+    resumeFrom(v, options);
+    if (cli.file) rememberHeaders(cli, remembered(items, options), target);
     if (v.curl) return await printCurl(cli, method, url, options, io);
+    if (v.offline) return await printOffline(cli, method, url, options, view, io);
     if (v.har !== undefined) cli.session.startHar();
     let res: Response;
+    const started = Date.now();
     try {
-      res = await cli.session.request(method, url, { ...options, followRedirects: v.follow ?? false, stream: v.download ?? false });
+      res = await cli.session.request(method, url, { ...options, followRedirects: v.follow ?? false, stream: (v.download ?? false) || (v.stream ?? false) });
     } finally {
       if (v.har !== undefined) await writeHar(cli, v.har);
     }
     if (cli.login && !cli.relogin && looksLoggedOut(res, cli.login.url)) {
       io.stderr.write(`sessio: the saved login at ${new URL(cli.login.url, res.url).origin} has expired; set ${PASSWORD_ENV} (or log in again with --save-password) for automatic re-login\n`);
     }
-    if (v.download) await downloadBody(res, v.output, view, io, v.quiet ?? false);
-    else if (!v.quiet) await show(res, options, view, io);
+    if (v.download) await downloadBody(res, v, view, io);
+    else if (!v.quiet) await show(res, view, io, Date.now() - started, v.stream ?? false);
+    else await res.cancel();
     return exitCode(res, v['check-status'] ?? false, v.quiet ? undefined : io);
   } finally {
     try {
-      await persist(cli);
+      if (!cli.readOnly) await persist(cli);
     } finally {
       await cli.session.close();
     }
   }
 }
 
+/** -c: ask only for the rest of a partial --output file (a server that ignores Range gets it rewritten). */
+function resumeFrom(v: Values, options: RequestOptions): void {
+  if (!v.continue) return;
+  if (!v.download || v.output === undefined) throw new UsageError('--continue needs --output FILE and --download', 'e.g. sessio -d -c -o big.iso URL');
+  const size = existsSync(v.output) ? statSync(v.output).size : 0;
+  if (size > 0) (options.headers as Record<string, string | string[] | null>).range = `bytes=${size}-`;
+}
+
+/** HTTPie options sessio does not implement: refused with a clear line rather than ignored. */
+function refuseUnsupported(v: Values): void {
+  if (v['path-as-is']) throw new UsageError('--path-as-is is not supported: sessio sends URLs as WHATWG URL parsing normalises them', 'percent-encode the dots (%2E) if the server must see them');
+  if (v.boundary !== undefined) throw new UsageError('--boundary is not supported: sessio draws multipart boundaries from the crypto RNG so that no content can forge one');
+  if (v.user !== undefined) throw new UsageError('--user is for sessio login', 'for a request give credentials with -a USER[:PASS]');
+  if (v.session !== undefined && v['session-read-only'] !== undefined) throw new UsageError('--session and --session-read-only cannot be used together', 'pick one');
+  if (v.form && v.json) throw new UsageError('--form and --json cannot be used together', 'pick one body format');
+  if (v.sorted && v.unsorted) throw new UsageError('--sorted and --unsorted cannot be used together');
+}
+
+function sessionValues(v: Values): Values & { readOnly: boolean } {
+  const name = v.session ?? v['session-read-only'];
+  return { ...v, session: name, readOnly: v['session-read-only'] !== undefined };
+}
+
+type BodyMode = 'json' | 'form' | 'multipart';
+
+/** HTTPie's body type, except that sessio sends a file item (`f@file`) as multipart even without --form. */
+function bodyMode(v: Values, items: ItemRequest): BodyMode {
+  if (v.multipart || items.files.length > 0) return 'multipart';
+  return v.form ? 'form' : 'json';
+}
+
 /**
- * Item headers become session headers in a saved session, except per-request ones (as HTTPie). A
- * secret one (Authorization, X-Api-Key, *-Token…) is remembered for the request's origin only: the
- * same named session used with another host never sends it there.
+ * The request body from --raw or stdin, as HTTPie: stdin is read when it is not a terminal, unless
+ * -I/--ignore-stdin or data items are given. Data items win over a pipe (unread, so a loop's input
+ * is not swallowed); with a file redirected to stdin or --raw they are an error, as in HTTPie.
  */
-function rememberHeaders(cli: CliSession, items: ItemRequest, target: URL): void {
-  for (const [name, value] of Object.entries(items.headers)) {
+async function rawBody(v: Values, items: ItemRequest, io: Io): Promise<Buffer | undefined> {
+  const mixed = 'Request body (from stdin, --raw or a file) and request data (key=value) cannot be mixed';
+  if (v.raw !== undefined) {
+    if (items.hasData) throw new UsageError(mixed, 'drop --raw or the key=value items');
+    return Buffer.from(v.raw);
+  }
+  if (v['ignore-stdin'] || io.stdin.isTTY === true) return undefined;
+  if (items.hasData) {
+    if (stdinIsNonEmptyFile(io.stdin)) throw new UsageError(mixed, 'pass --ignore-stdin (-I) to let key/value take priority');
+    return undefined;
+  }
+  const body = await readAll(io.stdin);
+  return body.length > 0 ? body : undefined;
+}
+
+function stdinIsNonEmptyFile(stdin: NodeJS.ReadStream): boolean {
+  const fd = (stdin as { fd?: number }).fd;
+  if (typeof fd !== 'number') return false;
+  try {
+    const info = fstatSync(fd);
+    return info.isFile() && info.size > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
+
+function requestOptions(items: ItemRequest, mode: BodyMode, raw: Buffer | undefined, json: boolean): RequestOptions {
+  const headers: Record<string, string | string[] | null> = {};
+  // HTTPie's defaults: JSON Accept and Content-Type with --json or a JSON body; its form Content-Type.
+  const body = items.hasData || raw !== undefined;
+  if (mode === 'json' && (json || body)) headers.accept = JSON_ACCEPT;
+  if (mode === 'json' && json && !body) headers['content-type'] = 'application/json';
+  if (mode === 'form' && body) headers['content-type'] = FORM_TYPE;
+  if (mode === 'json' && raw !== undefined) headers['content-type'] = 'application/json';
+  Object.assign(headers, items.headers);
+  const options: RequestOptions = { headers, params: items.params };
+  if (raw !== undefined) options.body = raw;
+  else if (mode === 'multipart') options.multipart = multipartOf(items);
+  else if (mode === 'form' && items.hasData) options.form = new URLSearchParams(formFields(items));
+  else if (items.hasData) options.json = nestedJson(items.data);
+  return options;
+}
+
+/**
+ * Item headers (and -a credentials) become session headers in a saved session, except per-request
+ * ones (as HTTPie). A secret one (Authorization, X-Api-Key, *-Token…) is remembered for the request's
+ * origin only: the same named session used with another host never sends it there.
+ */
+function rememberHeaders(cli: CliSession, headers: Record<string, string | string[] | null>, target: URL): void {
+  for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower.startsWith('content-') || lower.startsWith('if-') || lower === 'cookie') continue;
     if (isOriginBoundHeader(lower)) {
@@ -82,18 +183,6 @@ function rememberHeaders(cli: CliSession, items: ItemRequest, target: URL): void
   }
 }
 
-function requestOptions(items: ItemRequest, form: boolean, json: boolean): RequestOptions {
-  const headers: Record<string, string | null> = {};
-  const hasFiles = Object.keys(items.files).length > 0;
-  if (!form && (json || items.hasData) && !hasFiles) headers.accept = JSON_ACCEPT;
-  Object.assign(headers, items.headers);
-  const options: RequestOptions = { headers, params: items.params };
-  if (hasFiles) options.multipart = multipartOf(items);
-  else if (form && items.hasData) options.form = Object.fromEntries(Object.entries(items.data).map(([k, val]) => [k, String(val)]));
-  else if (items.hasData) options.json = items.data;
-  return options;
-}
-
 function viewOf(cmd: RequestCommand, io: Io): View {
   const v = cmd.values;
   const tty = io.stdout.isTTY === true;
@@ -101,55 +190,161 @@ function viewOf(cmd: RequestCommand, io: Io): View {
   const pretty = v.pretty ?? (tty || forced ? 'all' : 'none');
   if (!['all', 'colors', 'format', 'none'].includes(pretty)) throw new UsageError(`--pretty ${JSON.stringify(pretty)} is not one of all, colors, format, none`);
   const colors = (pretty === 'all' || pretty === 'colors') && (v.pretty !== undefined ? !(io.env.NO_COLOR) : wantsColor(tty, io.env) || forced);
-  let parts: Set<Part> | undefined;
-  if (v.print !== undefined) {
-    parts = parseParts(v.print);
-    if (!parts) throw new UsageError(`--print ${JSON.stringify(v.print)} must be made of the letters H, B, h, b`, 'e.g. --print Hh for request and response headers');
-  } else if (v.verbose) parts = new Set<Part>(['H', 'B', 'h', 'b']);
-  else if (v.headers) parts = new Set<Part>(['h']);
-  else if (v.body) parts = new Set<Part>(['b']);
-  else parts = new Set<Part>(tty ? ['h', 'b'] : ['b']);
-  return { parts, pal: palette(colors), format: pretty === 'all' || pretty === 'format' };
+  const parts = partsOf(v, tty);
+  const history = v['history-print'] === undefined ? parts : letters(v['history-print'], '--history-print');
+  const all = (v.all ?? false) || (v.verbose ?? false);
+  return { parts, history, all, pal: palette(colors), format: pretty === 'all' || pretty === 'format', sorted: v.sorted ?? false };
 }
 
-async function show(res: Response, options: RequestOptions, view: View, io: Io): Promise<void> {
-  const { parts, pal } = view;
+function partsOf(v: Values, tty: boolean): Set<Part> {
+  if (v.print !== undefined) return letters(v.print, '--print');
+  const parts = new Set<Part>(v.verbose ? ['H', 'B', 'h', 'b'] : v.headers ? ['h'] : v.body ? ['b'] : v.offline ? ['H', 'B'] : tty ? ['h', 'b'] : ['b']);
+  if (v.meta) parts.add('m');
+  return parts;
+}
+
+function letters(spec: string, flag: string): Set<Part> {
+  const parts = parseParts(spec);
+  if (!parts) throw new UsageError(`${flag} ${JSON.stringify(spec)} must be made of the letters H, B, h, b, m`, 'e.g. --print Hh for request and response headers');
+  return parts;
+}
+
+/** Credentials from -a/-A: Basic and Bearer as an Authorization header (saved per origin), Digest as a scheme. */
+async function applyAuth(v: Values, options: RequestOptions, target: URL, io: Io): Promise<void> {
+  const type = (v['auth-type'] ?? 'basic').toLowerCase();
+  if (!['basic', 'digest', 'bearer'].includes(type)) throw new UsageError(`--auth-type ${JSON.stringify(v['auth-type'])} is not one of basic, digest, bearer`);
+  if (v.auth === undefined) {
+    if (v['auth-type'] !== undefined) throw new UsageError(`--auth-type ${type} needs --auth (-a)`, type === 'bearer' ? 'e.g. -A bearer -a TOKEN' : 'e.g. -a USER:PASS');
+    return;
+  }
+  const headers = options.headers as Record<string, string | string[] | null>;
+  if (type === 'bearer') {
+    headers.authorization = `Bearer ${v.auth}`;
+    return;
+  }
+  const { user, password } = await credentials(v.auth, target, io);
+  if (type === 'digest') options.auth = digestAuth(user, password);
+  else headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/** `USER:PASS` (a `\\:` is a colon in the user name), or `USER` and a prompt on the terminal, as HTTPie. */
+async function credentials(spec: string, target: URL, io: Io): Promise<{ user: string; password: string }> {
+  const m = /^((?:\\.|[^\\:])*):(.*)$/s.exec(spec);
+  if (m) return { user: m[1]!.replace(/\\:/g, ':'), password: m[2]! };
+  const user = spec.replace(/\\:/g, ':');
+  if (io.stdin.isTTY !== true) throw new UsageError(`-a ${JSON.stringify(user)} has no password and stdin is not a terminal to ask for it`, 'give -a USER:PASS');
+  return { user, password: await promptPassword(`http: password for ${user}@${target.host}: `, io.stdin, io.stderr) };
+}
+
+/**
+ * -x deflates the body (zlib, as HTTPie) when that makes it smaller, -xx always; --chunked sends it
+ * as a stream, so with Transfer-Encoding: chunked instead of Content-Length.
+ */
+function encodeBody(v: Values, options: RequestOptions): void {
+  const level = v.compress?.length ?? 0;
+  if (level === 0 && !v.chunked) return;
+  if (options.multipart) throw new UsageError(`${level ? '--compress' : '--chunked'} with a multipart body is not supported`, 'drop the option for a file upload');
+  const headers = options.headers as Record<string, string | string[] | null>;
+  let data: Buffer;
+  if (options.json !== undefined) {
+    data = Buffer.from(JSON.stringify(options.json));
+    headers['content-type'] ??= 'application/json';
+  } else if (options.form !== undefined) {
+    data = Buffer.from(String(options.form));
+    headers['content-type'] ??= FORM_TYPE;
+  } else if (options.body !== undefined) data = options.body as Buffer;
+  else return;
+  delete options.json;
+  delete options.form;
+  options.body = data;
+  const deflated = level ? deflateSync(data) : undefined;
+  if (deflated && (deflated.length < data.length || level >= 2)) {
+    options.body = deflated;
+    headers['content-encoding'] = 'deflate';
+  }
+  if (v.chunked) options.body = Readable.from([options.body as Buffer]);
+}
+
+async function show(res: Response, view: View, io: Io, elapsedMs: number, stream: boolean): Promise<void> {
+  const hops: Hop[] = view.all ? [...res.history, res] : [res];
   const blocks: string[] = [];
-  const exchange = [...res.history, res];
-  exchange.forEach((hop, i) => {
-    if (parts.has('H')) blocks.push(requestHead(hop.request, pal));
-    if (parts.has('B') && i === 0) {
-      const body = requestBodyText(options as Parameters<typeof requestBodyText>[0], pal, view.format);
+  hops.forEach((hop, i) => {
+    const parts = i < hops.length - 1 ? view.history : view.parts;
+    if (parts.has('H')) blocks.push(requestHead(hop.request, view.pal, view.sorted));
+    if (parts.has('B')) {
+      const body = requestBodyText(hop.request, view.pal, view.format);
       if (body) blocks.push(body);
     }
-    if (parts.has('h') && (i === exchange.length - 1 || parts.has('H'))) blocks.push(responseHead(hop, pal));
+    if (parts.has('h')) blocks.push(responseHead(hop, view.pal, view.sorted));
   });
+  const { parts } = view;
   const head = blocks.length ? `${blocks.join('\n\n')}\n` : '';
+  const meta = parts.has('m') ? `\n${view.pal.dim(`Elapsed time: ${(elapsedMs / 1000).toFixed(3)}s`)}\n` : '';
   if (!parts.has('b')) {
-    if (head) await write(io.stdout, head);
+    if (res.body) await res.cancel();
+    if (head || meta) await write(io.stdout, head + meta);
+    return;
+  }
+  if (stream && res.body) {
+    // -S: the body as it arrives, unformatted, like HTTPie's --stream.
+    if (head) await write(io.stdout, `${head}\n`);
+    await pipeline(res.body, io.stdout, { end: false });
+    if (meta) await write(io.stdout, meta);
     return;
   }
   const bytes = await res.bytes();
-  if (view.format || pal.enabled) {
-    const formatted = view.format ? prettyBody(bytes, res.headers.get('content-type'), pal) : Buffer.from(bytes).toString('utf8');
-    await write(io.stdout, `${head}${head && formatted ? '\n' : ''}${formatted}${formatted && !formatted.endsWith('\n') ? '\n' : ''}`);
+  if (view.format || view.pal.enabled) {
+    const formatted = view.format ? prettyBody(bytes, res.headers.get('content-type'), view.pal, view.sorted) : Buffer.from(bytes).toString('utf8');
+    await write(io.stdout, `${head}${head && formatted ? '\n' : ''}${formatted}${formatted && !formatted.endsWith('\n') ? '\n' : ''}${meta}`);
     return;
   }
   // Piped: the body's bytes exactly as received (decoded from gzip and the like), nothing added.
   if (head) await write(io.stdout, `${head}\n`);
   if (bytes.length) await write(io.stdout, bytes);
+  if (meta) await write(io.stdout, meta);
 }
 
-async function downloadBody(res: Response, output: string | undefined, view: View, io: Io, quiet: boolean): Promise<void> {
-  if (view.parts.has('h') && view.parts.has('H')) io.stderr.write(`${responseHead(res, palette(false))}\n\n`);
+/** --offline: the request that would be sent (session headers, cookies and credentials included), not sent. */
+async function printOffline(cli: CliSession, method: string, url: string, options: RequestOptions, view: View, io: Io): Promise<number> {
+  const req = cli.session.prepare(method, url, options);
+  const cookie = cli.session.cookies.getCookieHeader(req.url);
+  if (cookie) req.headers.cookie = cookie;
+  const sent = req.snapshot();
+  const blocks: string[] = [];
+  if (view.parts.has('H')) blocks.push(requestHead(sent, view.pal, view.sorted));
+  if (view.parts.has('B')) {
+    const body = requestBodyText(sent, view.pal, view.format);
+    if (body) blocks.push(body);
+  }
+  if (blocks.length) await write(io.stdout, `${blocks.join('\n\n')}\n`);
+  return 0;
+}
+
+/**
+ * --download: to the file (-o, or a name from the response), with a progress bar on a terminal; to
+ * stdout when stdout is piped and no -o is given, as HTTPie. -c continues a partial -o file.
+ */
+async function downloadBody(res: Response, v: Values, view: View, io: Io): Promise<void> {
+  if (view.parts.has('h') && view.parts.has('H')) io.stderr.write(`${responseHead(res, palette(false), false)}\n\n`);
   if (res.status >= 400) {
     await res.cancel();
     throw new UsageError(`the server answered ${res.status} ${res.statusText} for ${res.url}; nothing was downloaded`, 'check the URL, or drop --download to see the response');
   }
-  const file = downloadPath(res, output);
-  const tty = io.stderr.isTTY === true && !quiet;
-  const bytes = await download(res, file, tty ? { write: (s) => io.stderr.write(s), columns: io.stderr.columns } : undefined);
+  if (v.output === undefined && io.stdout.isTTY !== true) {
+    if (res.body) await pipeline(res.body, io.stdout, { end: false });
+    return;
+  }
+  const append = (v.continue ?? false) && res.status === 206;
+  const file = v.output !== undefined ? v.output : downloadPath(res, undefined);
+  const tty = io.stderr.isTTY === true && !v.quiet;
+  const bytes = await download(res, file, tty ? { write: (s) => io.stderr.write(s), columns: io.stderr.columns } : undefined, v.output !== undefined ? (append ? 'a' : 'w') : 'wx');
   if (tty) io.stderr.write(`Saved ${bytes} bytes to "${file}"\n`);
+}
+
+/** The headers a saved session keeps: the items' and an Authorization from -a, not sessio's defaults. */
+function remembered(items: ItemRequest, options: RequestOptions): Record<string, string | string[] | null> {
+  const auth = (options.headers as Record<string, string | string[] | null>).authorization;
+  return { ...items.headers, ...(auth !== undefined && items.headers.authorization === undefined && { authorization: auth }) };
 }
 
 /** Prints the request as a curl command instead of sending it; cookies from the session included, secrets redacted. */

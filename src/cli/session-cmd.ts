@@ -1,7 +1,7 @@
-import { readSessionFile } from '../persist/file.js';
+import { readSessionFile } from '../index.js';
 import type { Command } from './args.js';
 import { palette, wantsColor } from './colors.js';
-import { UsageError } from './items.js';
+import { UsageError } from './errors.js';
 import { write, type Io } from './io.js';
 import { colorJson } from './output.js';
 import { listSessions, redactDocument, removeSession, sessionPath } from './sessions.js';

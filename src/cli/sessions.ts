@@ -1,13 +1,11 @@
 import { chmod, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DIR_MODE } from '../persist/atomic.js';
-import { readSessionFile } from '../persist/file.js';
-import type { SessionDocument } from '../persist/schema.js';
-import { cookieRecords } from '../persist/jar-codec.js';
-import { redactHeaders, REDACTED } from '../core/redact.js';
-import { UsageError } from './items.js';
+import { CookieJar, readSessionFile, redactHeaders, REDACTED, type SerializedCookie, type SessionDocument } from '../index.js';
+import { UsageError } from './errors.js';
 
+/** Owner-only, as the library keeps session files (0600 files in 0700 directories). */
+const DIR_MODE = 0o700;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 /** `$XDG_CONFIG_HOME/sessio/sessions`, or `~/.config/sessio/sessions`. */
@@ -42,8 +40,8 @@ export async function listSessions(env: NodeJS.ProcessEnv): Promise<{ dir: strin
     let detail: string[];
     try {
       const doc = await readSessionFile(path);
-      const cookies = cookieRecords(doc?.cookies);
-      const hosts = [...new Set(cookies.map((c) => String(c.raw.domain ?? c.raw.host)))];
+      const cookies = cookiesOf(doc);
+      const hosts = [...new Set(cookies.map((c) => c.domain))];
       detail = [`${cookies.length} cookie${cookies.length === 1 ? '' : 's'}`, hosts.join(',') || '-', doc?.login ? `login ${doc.login.username}` : ''];
     } catch (err) {
       detail = ['unreadable', (err as { code?: string }).code ?? 'error', ''];
@@ -55,7 +53,7 @@ export async function listSessions(env: NodeJS.ProcessEnv): Promise<{ dir: strin
 
 /** The document with every secret replaced: cookie values, sensitive headers, password, tokens, state values. */
 export function redactDocument(doc: SessionDocument): unknown {
-  const cookies = cookieRecords(doc.cookies).map((c) => ({ ...c.raw, value: REDACTED }));
+  const cookies = cookiesOf(doc).map((c) => ({ ...c, value: REDACTED }));
   return {
     ...doc,
     headers: redactHeaders(doc.headers),
@@ -83,6 +81,11 @@ function redactLeaves(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactLeaves);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactLeaves(v)]));
   return typeof value === 'string' ? REDACTED : value;
+}
+
+/** The saved cookies of a session file, through the jar's own schema check. */
+export function cookiesOf(doc: SessionDocument | undefined): SerializedCookie[] {
+  return doc?.cookies === undefined || doc.cookies === null ? [] : CookieJar.fromJSON(doc.cookies).toJSON().cookies;
 }
 
 /** Deletes a saved session; false when there was none. */

@@ -1,4 +1,4 @@
-import { UsageError } from './items.js';
+import { UsageError } from './errors.js';
 
 /**
  * Expands HTTPie's URL shorthands: `:8080/path` is `http://localhost:8080/path`, `:/p` is

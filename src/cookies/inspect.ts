@@ -1,6 +1,7 @@
 // Short, requests-like descriptions of cookies and jars for console.log and util.inspect. A cookie's
 // value is a credential (a session id, a CSRF token), so no description shows it, not even its
 // length; names, domains and paths are what one needs to tell cookies apart.
+import type { InspectOptions } from 'node:util';
 
 /** `util.inspect.custom`, without importing node:util for it. */
 export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
@@ -25,18 +26,12 @@ export function describeCookie(c: Describable): string {
   return `<Cookie ${pair} for ${c.hostOnly ? '' : '.'}${c.domain}${c.path}>`;
 }
 
-/** The options of util.inspect that {@link describeCookies} reads. */
-export interface ListInspectOptions {
-  maxArrayLength?: number | null;
-  breakLength?: number;
-}
-
 /**
  * `Label(n) [ <Cookie …>, … ]` on one line when it fits `breakLength`, else one cookie per line; at
  * most `maxArrayLength` cookies (util.inspect's own default of 100), then how many more there are.
  * Below util.inspect's depth only `[Label(n)]`.
  */
-export function describeCookies(label: string, cookies: Iterable<Describable>, depth: number, options: ListInspectOptions = {}): string {
+export function describeCookies(label: string, cookies: Iterable<Describable>, depth: number, options: InspectOptions = {}): string {
   const max = options.maxArrayLength === null ? Infinity : Math.max(0, options.maxArrayLength ?? 100);
   const shown: string[] = [];
   let total = 0;

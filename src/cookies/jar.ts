@@ -1,10 +1,10 @@
-import { debuglog, format } from 'node:util';
+import { debuglog, format, type InspectOptions } from 'node:util';
 import type { Cookie, CookieInit, SameSite } from './cookie.js';
 import { domainMatch, isAsciiDomain, isIpAddress, isPublicSuffix, isSecureOrigin, registrableDomain } from './domain.js';
 import { CookieJarError } from './errors.js';
 import { EvictionHeap, selectEvictions } from './evict.js';
 import { explainCookie, type CookieExplanation } from './explain.js';
-import { describeCookies, INSPECT, type ListInspectOptions } from './inspect.js';
+import { describeCookies, INSPECT } from './inspect.js';
 import { MemoryCookieStore } from './memory-store.js';
 import { parseNetscape, toNetscape } from './netscape.js';
 import { emptyParsedSetCookie, exceedsNameValueLimit, parseSetCookieInto, type ParsedSetCookie } from './parse.js';
@@ -296,11 +296,11 @@ export class CookieJar {
     return this.describe(0, { breakLength: Infinity });
   }
 
-  [INSPECT](depth: number, options: ListInspectOptions): string {
+  [INSPECT](depth: number, options: InspectOptions): string {
     return this.describe(depth, options);
   }
 
-  private describe(depth: number, options: ListInspectOptions): string {
+  private describe(depth: number, options: InspectOptions): string {
     const now = this.clock();
     const live = [...this.store.all()].filter((c) => !c.isExpired(now)).sort(byHeaderOrder);
     return describeCookies('CookieJar', live, depth, options);

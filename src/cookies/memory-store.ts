@@ -1,7 +1,8 @@
+import type { InspectOptions } from 'node:util';
 import { byCreation, byHeaderOrder, type StoredCookie as Cookie } from './stored-cookie.js';
 import { isIpAddress } from './domain.js';
 import { candidatePaths } from './path.js';
-import { describeCookies, INSPECT, type ListInspectOptions } from './inspect.js';
+import { describeCookies, INSPECT } from './inspect.js';
 import type { CookieStore } from './store.js';
 
 /**
@@ -133,7 +134,7 @@ export class MemoryCookieStore implements CookieStore {
   }
 
   /** Its cookies, values redacted: the memo, buckets and caches are internals (and hold values). */
-  [INSPECT](depth: number, options: ListInspectOptions): string {
+  [INSPECT](depth: number, options: InspectOptions): string {
     return describeCookies('MemoryCookieStore', this.all(), depth, options);
   }
 

@@ -1,4 +1,7 @@
-import { redactUrl } from './redact.js';
+import { redactForDisplay, redactUrl } from './redact.js';
+
+/** `util.inspect.custom`, without importing node:util into every consumer of the errors. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * Every error sessio throws is a {@link SessioError}: catch that one class, then narrow by `code` or
@@ -18,6 +21,14 @@ export class SessioError extends Error {
     this.code = options.code;
     if (options.method !== undefined) this.method = options.method;
     if (options.url !== undefined) this.url = safeUrl(options.url);
+  }
+
+  /**
+   * What `console.error(err)` and `util.inspect(err)` print: the error and everything reachable from it
+   * (the response and its request headers, the redirect history, the cause) redacted.
+   */
+  [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return inspect(redactForDisplay(this), options);
   }
 }
 
@@ -41,7 +52,7 @@ export class RequestError extends SessioError {
 /** A URL that cannot be parsed, or whose scheme is not http(s). */
 export class InvalidURLError extends RequestError {
   constructor(input: string, reason: string, cause?: unknown) {
-    super(`Invalid URL ${JSON.stringify(input.replace(/\/\/[^/@]*@/, '//'))}: ${reason}`, { code: 'ERR_INVALID_URL', cause });
+    super(`Invalid URL ${JSON.stringify(safeUrl(input))}: ${reason}`, { code: 'ERR_INVALID_URL', cause });
   }
 }
 
@@ -142,6 +153,19 @@ export class BodyTooLargeError extends SessioError {
   constructor(limit: number, method: string, url: string | URL) {
     super(`Response body exceeds maxDecodedSize (${limit} bytes)${where(method, url)}. Raise maxDecodedSize or use stream: true.`,
       { code: 'ERR_BODY_TOO_LARGE', method, url });
+    this.limit = limit;
+  }
+}
+
+/**
+ * A response whose head (status line and headers) is larger than `maxHeaderSize`: a cookie bomb, a
+ * runaway header. Nothing of the response is kept; `limit` is the limit that applied.
+ */
+export class HeadersTooLargeError extends SessioError {
+  readonly limit: number;
+  constructor(limit: number, method: string, url: string | URL, cause?: unknown) {
+    super(`The response headers exceed maxHeaderSize (${limit} bytes)${where(method, url)}. Raise the session's maxHeaderSize if the server is yours and trusted.`,
+      { code: 'ERR_HEADERS_TOO_LARGE', method, url, cause });
     this.limit = limit;
   }
 }

@@ -1,4 +1,7 @@
 import { InvalidHeaderError } from './errors.js';
+import { redactHeaders } from './redact.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** Header values as users write them; `null` or `undefined` removes a session default. */
 export type HeaderValue = string | number | readonly string[] | null | undefined;
@@ -141,4 +144,19 @@ export class Headers implements Iterable<[string, string]> {
     for (const [k, v] of Object.entries(this.#fields)) if (v !== undefined) out[k] = Array.isArray(v) ? [...v] : v;
     return out;
   }
+
+  /** `console.log(r.headers)`: every field, with Set-Cookie values, tokens and credentials redacted. */
+  [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return `Headers ${inspect(redactHeaders(this.toJSON()), options)}`;
+  }
+}
+
+/** A copy of the headers whose arrays are copied too, so that changing one never changes the other. */
+export function copyHeaders(headers: Readonly<RequestHeaders>): RequestHeaders {
+  const out: RequestHeaders = {};
+  for (const k in headers) {
+    const v = headers[k]!;
+    out[k] = Array.isArray(v) ? [...v] : v;
+  }
+  return out;
 }

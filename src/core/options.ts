@@ -12,7 +12,7 @@ import type { ParamsInit } from './url.js';
 export interface TimeoutOptions {
   /** TCP + TLS connection set-up. */
   connect?: number;
-  /** Waiting for the response headers, and then for each chunk of the body. */
+  /** Waiting for the response headers, and then for each chunk of the body (default 300 s). */
   response?: number;
   /** The whole request, from the first byte sent to the last byte read (to the headers with `stream: true`). */
   total?: number;
@@ -88,6 +88,14 @@ export interface ResolvedSettings {
 
 export const DEFAULT_MAX_REDIRECTS = 30;
 export const DEFAULT_MAX_DECODED_SIZE = 100 * 1024 * 1024;
+
+/**
+ * The `response` timeout when none is given: undici's own default (300 s), kept so that a server that
+ * accepts a request and then says nothing cannot hold it forever. There is no `total` limit by
+ * default, as in requests: long downloads and long polls keep going while data flows.
+ */
+export const DEFAULT_RESPONSE_TIMEOUT = 300_000;
+
 
 /** Normalises the `timeout` option: a number is the total. */
 export function toTimeouts(timeout: number | TimeoutOptions | null | undefined): TimeoutOptions {

@@ -294,3 +294,102 @@ function redactJsonMembers(text: string): string {
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
+
+/** `scheme://…` up to the next character that cannot be in a URL written into text. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+
+/** Text with every URL in it redacted: userinfo cut, secret query values hidden. */
+function redactUrlsInText(text: string): string {
+  return text.includes('://') ? text.replace(URL_IN_TEXT, (url) => redactUrl(url)) : text;
+}
+
+/** Keys whose string value is a body or body excerpt: redacted as a body, not only for its URLs. */
+const BODY_KEYS: ReadonlySet<string> = new Set(['body', 'data', 'excerpt', 'text']);
+
+/** `util.inspect.custom`: a copied error turns its original's custom inspection off with it. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** How deep {@link redactForDisplay} copies: what `util.inspect` shows of an error stops well before. */
+const DISPLAY_DEPTH = 12;
+
+/**
+ * A copy of `value` safe to print: what `util.inspect(err)` (so `console.error(err)`) shows of a thrown
+ * error and of everything reachable from it — the request's headers, the redirect history, the cause
+ * and its `input`. Header objects are redacted by name, fields with secret names are hidden, URLs in
+ * any string lose their userinfo and secret query values, and bodies are described, not shown. The
+ * one routine behind every error's `[util.inspect.custom]`.
+ */
+export function redactForDisplay(value: unknown): unknown {
+  return displayCopy(value, new WeakMap(), 0);
+}
+
+function displayCopy(value: unknown, seen: WeakMap<object, unknown>, depth: number): unknown {
+  if (typeof value === 'string') return redactUrlsInText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof URL) return redactUrl(value);
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+  if (seen.has(value)) return seen.get(value);
+  if (depth >= DISPLAY_DEPTH) return '[…]';
+  if (value instanceof Error) return errorCopy(value, seen, depth);
+  // A nested object with its own inspection (a Headers, a jar, a request) prints itself redacted.
+  if (depth > 0 && typeof (value as { [INSPECT]?: unknown })[INSPECT] === 'function') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    seen.set(value, out);
+    for (const item of value) out.push(displayCopy(item, seen, depth + 1));
+    return out;
+  }
+  if (value instanceof Map || value instanceof Set) return `[${value.constructor.name} of ${value.size}]`;
+  const out = Object.create(withoutInspect(Object.getPrototypeOf(value) as object | null)) as Record<string, unknown>;
+  seen.set(value, out);
+  const extra = (value as { sensitiveHeaders?: unknown }).sensitiveHeaders;
+  for (const [key, v] of Object.entries(value)) out[key] = displayMember(key, v, extra instanceof Set ? extra : undefined, seen, depth);
+  return out;
+}
+
+function displayMember(key: string, value: unknown, extra: ReadonlySet<string> | undefined, seen: WeakMap<object, unknown>, depth: number): unknown {
+  const name = key.toLowerCase();
+  if (name === 'headers' && isHeaderRecord(value)) return redactHeaders(value, extra);
+  if (typeof value === 'string' && (isSensitive(name, extra) || isSecretHeader(name) || isSecretField(name))) {
+    return name.endsWith('authorization') ? redactAuthorization(value) : REDACTED;
+  }
+  if (typeof value === 'string' && BODY_KEYS.has(name)) return redactText(redactUrlsInText(value));
+  return displayCopy(value, seen, depth + 1);
+}
+
+function isHeaderRecord(value: unknown): value is RequestHeaders {
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+}
+
+/** `proto` with its custom inspection turned off, so a redacted copy prints as the class would by default. */
+function withoutInspect(proto: object | null): object | null {
+  if (proto === null || proto === Object.prototype || !(INSPECT in proto)) return proto;
+  return Object.create(proto, { [INSPECT]: { value: undefined } }) as object;
+}
+
+/**
+ * A `[util.inspect.custom]` method for sessio's classes that hold requests, responses and headers: the
+ * object printed as usual, redacted by {@link redactForDisplay}.
+ */
+export function inspectRedacted(this: object, _depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+  return inspect(redactForDisplay(this), options);
+}
+
+/**
+ * An Error of the original's class (without its custom inspection) with redacted message, stack and
+ * own fields, and a redacted copy of its cause: util.inspect prints it as it would the original.
+ */
+function errorCopy(err: Error, seen: WeakMap<object, unknown>, depth: number): Error {
+  const copy = new Error(redactUrlsInText(err.message));
+  Object.setPrototypeOf(copy, Object.create(Object.getPrototypeOf(err) as object, { [INSPECT]: { value: undefined } }));
+  seen.set(err, copy);
+  Object.defineProperty(copy, 'name', { value: err.name, configurable: true, writable: true, enumerable: false });
+  copy.stack = err.stack === undefined ? undefined : redactUrlsInText(err.stack);
+  const fields = copy as unknown as Record<string, unknown>;
+  for (const [key, v] of Object.entries(err)) fields[key] = displayMember(key, v, undefined, seen, depth);
+  if ('cause' in err) {
+    Object.defineProperty(copy, 'cause', { value: displayCopy(err.cause, seen, depth + 1), configurable: true, writable: true, enumerable: false });
+  }
+  return copy;
+}

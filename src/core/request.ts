@@ -1,8 +1,10 @@
 import type { EncodedBody } from './body.js';
 import { RequestContext } from './context.js';
 import type { ResolvedSettings } from './options.js';
-import type { RequestHeaders } from './headers.js';
-import { redactHeaders, redactUrl } from './redact.js';
+import { copyHeaders, type RequestHeaders } from './headers.js';
+import { inspectRedacted, redactHeaders, redactUrl } from './redact.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 import { toCurl, type CurlOptions } from './curl.js';
 import { snapshotBody, type BodySnapshot } from './log/body.js';
 
@@ -22,6 +24,7 @@ export interface HopInit {
  * hop actually sent is kept on its response as `response.request`.
  */
 export class PreparedRequest {
+
   method: string;
   url: URL;
   headers: RequestHeaders;
@@ -104,15 +107,11 @@ export class PreparedRequest {
   toCurl(options?: CurlOptions): string {
     return this.snapshot().toCurl(options);
   }
-}
 
-function copyHeaders(headers: RequestHeaders): RequestHeaders {
-  const out: RequestHeaders = {};
-  for (const k in headers) {
-    const v = headers[k]!;
-    out[k] = Array.isArray(v) ? [...v] : v;
+  /** `console.log(req)`: the fields, with credentials, cookies, tokens and TLS keys redacted. */
+  [INSPECT](depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return inspectRedacted.call(this, depth, options, inspect);
   }
-  return out;
 }
 
 /** What one hop sent: method, URL and headers. `toString()` is redacted. */
@@ -167,5 +166,10 @@ export class SentRequest {
 
   toJSON(): { method: string; url: string; headers: RequestHeaders } {
     return { method: this.method, url: redactUrl(this.url), headers: this.redactedHeaders() };
+  }
+
+  /** `console.log(r.request)`: the fields, with credentials, cookies and tokens redacted. */
+  [INSPECT](depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return inspectRedacted.call(this, depth, options, inspect);
   }
 }

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { HTTPError, SessioError, safeUrl } from './errors.js';
-import { redactText } from './redact.js';
+import { inspectRedacted, redactText } from './redact.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 import type { Headers } from './headers.js';
 import type { SentRequest } from './request.js';
 
@@ -137,6 +139,11 @@ export class Response implements Hop {
   }
 
   /** Throws {@link HTTPError} for 4xx and 5xx statuses; returns the response otherwise. */
+  /** `console.log(r)`: status, URL, headers, history and request, with every secret redacted (never the body). */
+  [INSPECT](depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return inspectRedacted.call(this, depth, options, inspect);
+  }
+
   raiseForStatus(): this {
     if (this.status >= 400) {
       const text = this.peekText().replace(/\s+/g, ' ').trim();

@@ -1,7 +1,3 @@
-import { createRequire } from 'node:module';
-
-// package.json sits two levels above both src/core/ and dist/core/.
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-
+// Written by scripts/sync-version.mjs (run by `npm version`): bundles have no package.json to read.
 /** sessio's version, as in package.json. */
-export const VERSION: string = pkg.version;
+export const VERSION: string = '0.1.0';

@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { CookieJar } from '../cookies/index.js';
 import { ACCEPT_ENCODING } from '../core/decode.js';
 import { SessionFileError } from '../core/errors.js';
-import { applyHeaders, type HeadersInit, type RequestHeaders } from '../core/headers.js';
+import { applyHeaders, checkHeader, type HeadersInit, type RequestHeaders } from '../core/headers.js';
 import type { CsrfInit } from '../features/csrf/profiles.js';
-import { writeFileAtomic } from './atomic.js';
+import { DIR_MODE, removeLeftoverTemps, writeFileAtomic } from './atomic.js';
 import { restoreCsrf, saveCsrf, savedCsrfProfile } from './csrf-state.js';
 import { cookieRecords, jarFromJSON, jarToJSON, withCookies } from './jar-codec.js';
 import { withFileLock, type LockOptions } from './lock.js';
@@ -72,8 +72,13 @@ export async function saveSession(parts: PersistedParts, file: string, options: 
   const path = resolve(file);
   chooseCredentials(parts, options.includeCredentials);
   if (options.login !== undefined) parts.saved.login = options.login === null ? undefined : { ...options.login };
+  // The lock lives next to the file: its folder has to exist before the lock can.
+  await mkdir(dirname(path), { recursive: true, mode: DIR_MODE });
   await withFileLock(path, async () => {
+    await removeLeftoverTemps(path);
     const disk = await readSessionFile(path);
+    // A file that load() would refuse is never rewritten (downgraded, or its damage saved as ours).
+    if (disk) checkLoadable(path, disk);
     const ours = snapshot(parts);
     const merged = disk ? merge(parts.saved.baselines.get(path), ours, disk) : ours;
     merged.savedAt = new Date().toISOString();
@@ -99,14 +104,7 @@ export async function loadSession<S, I extends LoadInit>(file: string, init: I, 
 
 /** A session from an already-read document (the CLI reads once, then builds). */
 export function sessionFromDocument<S, I extends LoadInit>(path: string, doc: SessionDocument, init: I, create: CreateSession<S, I>): S {
-  let cookies: CookieJar;
-  try {
-    cookies = init.cookies ?? jarFromJSON(doc.cookies);
-  } catch (err) {
-    const newer = (err as { code?: string }).code === 'ERR_COOKIE_JAR_SCHEMA_VERSION';
-    throw new SessionFileError(path, `${newer ? 'its cookie jar is from a newer sessio' : 'its cookie jar is damaged'} (${(err as Error).message}). It was left untouched.`,
-      { code: newer ? 'ERR_SESSION_FILE_VERSION' : 'ERR_SESSION_FILE_CORRUPT', cause: err });
-  }
+  const cookies = init.cookies ?? readJar(path, doc.cookies);
   const { everywhere, secret } = splitHeaders(doc.headers);
   // Saved secrets are redacted like Authorization and dropped on cross-origin redirects.
   const sensitiveHeaders = [...(init.sensitiveHeaders ?? []), ...boundNames(doc.state.originHeaders), ...Object.keys(secret)];
@@ -115,7 +113,7 @@ export function sessionFromDocument<S, I extends LoadInit>(path: string, doc: Se
     made = create({ ...stateOptions(doc), ...init, cookies, baseUrl: init.baseUrl ?? doc.baseUrl, headers: everywhere, ...(sensitiveHeaders.length && { sensitiveHeaders }) });
   } catch (err) {
     // A header with CR/LF or a bad base URL in the file: the file's fault, not the caller's.
-    throw new SessionFileError(path, `holds a setting that cannot be used (${(err as Error).message}). It was left untouched; fix or delete it.`, { code: 'ERR_SESSION_FILE_CORRUPT', cause: err });
+    throw unusableSetting(path, err);
   }
   const { session, parts } = made;
   if (init.headers) applyHeaders(parts.headers, init.headers);
@@ -128,6 +126,34 @@ export function sessionFromDocument<S, I extends LoadInit>(path: string, doc: Se
   }
   rememberBaseline(parts, path, doc);
   return session;
+}
+
+/** The jar of a file's `cookies`; a newer jar schema or a damaged record is a {@link SessionFileError}. */
+function readJar(path: string, json: unknown): CookieJar {
+  try {
+    return jarFromJSON(json);
+  } catch (err) {
+    const newer = (err as { code?: string }).code === 'ERR_COOKIE_JAR_SCHEMA_VERSION';
+    throw new SessionFileError(path, `${newer ? 'its cookie jar is from a newer sessio' : 'its cookie jar is damaged'} (${(err as Error).message}). It was left untouched.`,
+      { code: newer ? 'ERR_SESSION_FILE_VERSION' : 'ERR_SESSION_FILE_CORRUPT', cause: err });
+  }
+}
+
+/** A header with CR/LF or a bad base URL in the file: the file's fault, not the caller's. */
+function unusableSetting(path: string, err: unknown): SessionFileError {
+  return new SessionFileError(path, `holds a setting that cannot be used (${(err as Error).message}). It was left untouched; fix or delete it.`, { code: 'ERR_SESSION_FILE_CORRUPT', cause: err });
+}
+
+/** Throws the {@link SessionFileError} load() would for this document's jar or headers. */
+function checkLoadable(path: string, doc: SessionDocument): void {
+  readJar(path, doc.cookies);
+  for (const [name, value] of Object.entries(doc.headers)) {
+    try {
+      for (const v of Array.isArray(value) ? value : [value]) checkHeader(name, v);
+    } catch (err) {
+      throw unusableSetting(path, err);
+    }
+  }
 }
 
 /** What this session holds, as a document. */

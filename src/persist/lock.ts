@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionFileError } from '../core/errors.js';
-import { FILE_MODE } from './atomic.js';
+import { FILE_MODE, isRunning, tempName } from './atomic.js';
 
 /** Options of `withFileLock`. */
 export interface LockOptions {
@@ -49,15 +49,24 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
   }
 }
 
-/** Creates the lock file with our content; false when it exists. */
+/**
+ * Creates the lock file with our content; false when it exists. The content is written to a temp file
+ * first and hard-linked into place (atomic, and failing with EEXIST like O_EXCL), so a process killed
+ * at any instant never leaves an empty lock that nobody can judge; at worst it leaves the temp file,
+ * which {@link removeLeftoverTemps} clears.
+ */
 async function create(file: string, path: string, content: string): Promise<boolean> {
+  const temp = tempName(path);
   try {
-    const handle = await open(path, 'wx', FILE_MODE);
+    const handle = await open(temp, 'wx', FILE_MODE);
     await handle.writeFile(content).finally(() => handle.close());
+    await link(temp, path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new SessionFileError(file, `cannot create lock file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Check the directory's permissions.`, { code: 'ERR_SESSION_FILE_LOCK', cause: err });
+  } finally {
+    await unlink(temp).catch(() => undefined);
   }
 }
 
@@ -99,24 +108,24 @@ async function takeOver(file: string, lockPath: string, held: string): Promise<b
   }
 }
 
+/**
+ * A lock without a pid (an older sessio killed between creating and writing it) older than this is
+ * left by a crash: writing a pid takes microseconds.
+ */
+const UNREADABLE_STALE_MS = 1_000;
+
 /** The lock file's content when its holder is dead or it is older than `staleAfter`; else undefined. */
 async function staleContent(lockPath: string, staleAfter: number): Promise<string | undefined> {
   try {
     const text = await readFile(lockPath, 'utf8');
     const info = await stat(lockPath);
-    if (Date.now() - info.mtimeMs > staleAfter) return text;
-    const pid = Number.parseInt(text, 10);
-    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid) ? text : undefined;
+    const age = Date.now() - info.mtimeMs;
+    if (age > staleAfter) return text;
+    const pid = /^\d+\n/.test(text) ? Number.parseInt(text, 10) : NaN;
+    if (!(pid > 0)) return age > UNREADABLE_STALE_MS ? text : undefined;
+    return pid !== process.pid && !isRunning(pid) ? text : undefined;
   } catch {
     return undefined; // gone already, or unreadable: try again normally
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -53,6 +53,13 @@ export interface SessionOptions extends Omit<RequestOptions, 'json' | 'form' | '
   pool?: PoolOptions;
   /** Extra header names handled like Authorization: redacted and dropped on cross-origin redirects. */
   sensitiveHeaders?: readonly string[];
+  /**
+   * Largest response head (status line and headers) accepted, in bytes; a larger one fails the request
+   * with `HeadersTooLargeError` naming it. Default: Node's `http.maxHeaderSize` (16 KiB), which about 600
+   * Set-Cookie fields fill. Whatever arrives, the jar keeps at most its per-domain cookie limit.
+   * @example `maxHeaderSize: 64 * 1024`
+   */
+  maxHeaderSize?: number;
   /** Use this undici dispatcher instead of the session's own Agent (the session will not close it). */
   dispatcher?: Dispatcher;
   /**

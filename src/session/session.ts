@@ -21,6 +21,7 @@ import { recordStage } from '../observe/har-stage.js';
 import { HOOKS, mergeHooks } from '../stages/hook-set.js';
 import { createLog, log, LOG, type Log } from '../core/log/index.js';
 import { logStage } from '../observe/log-stage.js';
+import { diagnoseStage } from '../observe/diagnose.js';
 import { HarRecorder, type Har, type HarExportOptions, type HarOptions } from '../observe/har.js';
 import { retryStage } from '../stages/retry.js';
 import { RETRY, resolveRetry } from '../stages/retry-policy.js';
@@ -36,6 +37,7 @@ import type { OriginStats } from '../transport/agents.js';
 import { appendParams, mergeParams, resolveUrl } from '../core/url.js';
 import { redactUrl } from '../core/redact.js';
 import { VERSION } from '../core/version.js';
+import { explainRequest, type RequestExplanation } from './explain.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -86,6 +88,7 @@ export class Session {
   readonly #autosave: Autosave | undefined;
   readonly #csrf: CsrfTokens | undefined;
   readonly #login: LoginCoordinator | undefined;
+  readonly #unlistenCookies: () => void;
   #send: Send | undefined;
   #sendOwn: Send | undefined;
 
@@ -101,6 +104,11 @@ export class Session {
     this.#sensitive = new Set((options.sensitiveHeaders ?? []).map((h) => h.toLowerCase()));
     this.#log = createLog(options.logger);
     this.#port = this.#makePort();
+    // Cookies the jar ignores are logged like everything else (DEBUG=sessio:cookies or the logger).
+    this.#unlistenCookies = this.cookies.addRejectListener((reason, info) => {
+      const what = info.source === 'import' ? 'imported cookie' : 'Set-Cookie';
+      log.debug('cookies', `ignored ${what}${info.name ? ` ${info.name}` : ''} from ${info.url ?? info.host ?? info.domain ?? 'unknown'}: ${reason}`, this.#port);
+    });
     this.#csrf = options.csrf ? new CsrfTokens(options.csrf, this.#port) : undefined;
     this.#login = options.login ? new LoginCoordinator(options.login, this.#port, this.#csrf) : undefined;
     this.#parts = { cookies: this.cookies, headers: this.headers, baseUrl: options.baseUrl, csrf: this.#csrf, login: this.#login, saved: this.#saved };
@@ -111,6 +119,7 @@ export class Session {
       ...(typeof options.timeout === 'object' && options.timeout?.connect !== undefined && { connectTimeout: options.timeout.connect }),
       ...(options.dispatcher && { dispatcher: options.dispatcher }),
       ...(options.trustEnv !== undefined && { trustEnv: options.trustEnv }),
+      ...(options.maxHeaderSize !== undefined && { maxHeaderSize: checkedHeaderSize(options.maxHeaderSize) }),
     });
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     const autosave = autosaveOptions(options.autosave);
@@ -141,6 +150,7 @@ export class Session {
       ...(this.#csrf ? [csrfStage(this.#csrf)] : []),
       authStage,
       cookieStage(this.cookies),
+      diagnoseStage(this.cookies),
       ...(this.#login ? [staleCookieGuard(this.#login)] : []),
       logStage,
       recordStage(this.#har),
@@ -311,6 +321,22 @@ export class Session {
     return this.#login.logout();
   }
 
+  /**
+   * What a request to `url` would carry and why: each cookie of that host (sent, or the reason it is
+   * withheld: path, Secure over http, expired, domain), whether the session's auth goes there, the CSRF
+   * token known for the origin, and the names of the default headers. No value is included.
+   *
+   * @example
+   * ```ts
+   * const why = s.explain('/api/orders');
+   * for (const c of why.cookies) if (!c.sent) console.log(c.name, c.detail); // JSESSIONID Path=/app does not match /api/orders
+   * ```
+   */
+  explain(url: string | URL): RequestExplanation {
+    const target = resolveUrl(url, this.config.baseUrl);
+    return explainRequest(target, { cookies: this.cookies, headers: this.headers, bound: this.#saved.originHeaders.for(target), auth: this.#auth, csrf: this.#csrf });
+  }
+
   /** Starts recording traffic for {@link Session.har} (entries recorded so far are kept). */
   startHar(options?: HarOptions): void {
     this.#har.start(options);
@@ -374,6 +400,7 @@ export class Session {
     try {
       await this.#autosave?.flush();
     } finally {
+      this.#unlistenCookies();
       this.#limiter?.close();
       await this.#transport.close();
     }
@@ -438,4 +465,10 @@ function ownCookies(headers: RequestHeaders, cookies: Record<string, string> | u
     parts.push(`${name}=${value}`);
   }
   return parts.length ? parts.join('; ') : undefined;
+}
+
+/** The `maxHeaderSize` option, refused early when undici would refuse it at the first request. */
+function checkedHeaderSize(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < 1) throw new RequestError(`maxHeaderSize must be a positive whole number of bytes, not ${bytes}`);
+  return bytes;
 }

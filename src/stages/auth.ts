@@ -29,6 +29,11 @@ export function sessionAuthScheme(init: AuthInit | null | undefined, baseUrl: st
   return bound;
 }
 
+/** The origin a session-level scheme is bound to, if any (for `session.explain`). */
+export function boundOrigin(scheme: AuthScheme): URL | undefined {
+  return BOUND_ORIGIN.get(scheme);
+}
+
 /** Whether the scheme may credential this hop: the hop and the request's start are both on its origin. */
 function mayApply(scheme: AuthScheme, req: PreparedRequest): boolean {
   const bound = BOUND_ORIGIN.get(scheme);

@@ -22,12 +22,14 @@ export class Agents {
   readonly #tls: TLSOptions | undefined;
   readonly #connectTimeout: number | undefined;
   readonly #injected: Dispatcher | undefined;
+  readonly #maxHeaderSize: number | undefined;
   readonly #agents = new Map<string, Agent>();
   readonly #default: Dispatcher;
   readonly stats = new Map<string, OriginStats>();
 
-  constructor(options: { pool?: PoolOptions; tls?: TLSOptions; connectTimeout?: number; dispatcher?: Dispatcher }) {
+  constructor(options: { pool?: PoolOptions; tls?: TLSOptions; connectTimeout?: number; dispatcher?: Dispatcher; maxHeaderSize?: number }) {
     this.#pool = options.pool ?? {};
+    this.#maxHeaderSize = options.maxHeaderSize;
     this.#tls = options.tls;
     this.#connectTimeout = options.connectTimeout;
     this.#injected = options.dispatcher;
@@ -72,6 +74,7 @@ export class Agents {
   #create(tls: TLSOptions | undefined, connectTimeout: number | undefined): Agent {
     const agent = new Agent({
       ...poolOptions(this.#pool),
+      ...(this.#maxHeaderSize !== undefined && { maxHeaderSize: this.#maxHeaderSize }),
       connect: {
         ...(tls as object),
         ...(tls?.ca !== undefined && { ca: tls.ca as string[] }),

@@ -37,6 +37,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
   readonly #signal: AbortSignal | undefined;
   readonly #mapError: (err: unknown) => Error;
   readonly #onAbort = () => this.#controller?.abort(this.#signal?.reason);
+  readonly #idle: { ms: number; fromStart: boolean; error: (waitingFor: 'headers' | 'body') => Error } | undefined;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(opts: {
     streaming: boolean;
@@ -44,10 +46,17 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
     signal: AbortSignal | undefined;
     /** Turns undici errors into sessio errors for readers of a streamed body. */
     mapError: (err: unknown) => Error;
+    /**
+     * The `response` timeout, kept with Node's own timers (undici's are coarse, ±1 s): the longest wait
+     * for the headers (from the request's start when `fromStart`) and then between body chunks; the
+     * wait is paused while a streamed body's reader applies back-pressure.
+     */
+    idle?: { ms: number; fromStart: boolean; error: (waitingFor: 'headers' | 'body') => Error } | undefined;
     resolve: (r: RawResponse) => void;
     reject: (err: unknown) => void;
   }) {
     this.#mapError = opts.mapError;
+    this.#idle = opts.idle;
     this.#streaming = opts.streaming;
     this.#limit = opts.limit;
     this.#signal = opts.signal;
@@ -59,15 +68,20 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
     this.#controller = controller;
     if (this.#signal?.aborted) controller.abort(this.#signal.reason);
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    if (this.#idle?.fromStart) this.#arm();
   }
 
   onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[] | undefined>, statusText: string): void {
     if (status < 200) return; // 1xx informational: the real response follows
     this.started = true;
     this.#head = { status, statusText, headers };
+    this.#arm();
     if (!this.#streaming) return;
     const stream = new Readable({
-      read: () => controller.resume(),
+      read: () => {
+        controller.resume();
+        this.#arm();
+      },
       destroy: (err, cb) => {
         if (!controller.aborted && !stream.readableEnded) controller.abort(err ?? new Error('response stream cancelled'));
         this.#cleanup();
@@ -83,9 +97,14 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Controller, chunk: Buffer): void {
     if (this.#stream) {
-      if (!this.#stream.push(chunk)) controller.pause();
+      if (this.#stream.push(chunk)) this.#arm();
+      else {
+        controller.pause();
+        this.#disarm(); // the reader is slow, not the server
+      }
       return;
     }
+    this.#arm();
     this.#size += chunk.length;
     // Bodies past the limit are refused while they arrive, not after they filled memory.
     if (this.#size > this.#limit) controller.abort(new DecodedTooLarge());
@@ -115,5 +134,28 @@ export class ResponseHandler implements Dispatcher.DispatchHandler {
 
   #cleanup(): void {
     this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#disarm();
+    this.#ended = true;
+  }
+
+  #ended = false;
+
+  /** (Re)starts the response timer: the server has that long to send the next thing. */
+  #arm(): void {
+    if (!this.#idle || this.#ended) return;
+    if (this.#timer) {
+      this.#timer.refresh();
+      return;
+    }
+    const { ms, error } = this.#idle;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#controller?.abort(error(this.#head ? 'body' : 'headers'));
+    }, ms);
+  }
+
+  #disarm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }

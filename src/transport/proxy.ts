@@ -176,10 +176,12 @@ export class ProxyRouter {
   readonly #pool: PoolOptions;
   readonly #agents = new Map<string, ProxyAgent>();
   readonly #countSocket: ((origin: string | URL, delta: 1 | -1) => void) | undefined;
+  readonly #maxHeaderSize: number | undefined;
 
   /** @param options.countSocket the transport's per-origin socket counter, to count proxied sockets too */
-  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; countSocket?: (origin: string | URL, delta: 1 | -1) => void }) {
+  constructor(options: { trustEnv?: boolean; pool?: PoolOptions; maxHeaderSize?: number | undefined; countSocket?: (origin: string | URL, delta: 1 | -1) => void }) {
     this.#trustEnv = options.trustEnv ?? true;
+    this.#maxHeaderSize = options.maxHeaderSize;
     this.#pool = options.pool ?? {};
     this.#countSocket = options.countSocket;
   }
@@ -234,9 +236,11 @@ export class ProxyRouter {
 
   /**
    * undici's default pool factory, plus socket counting: a tunnelled socket counts for the origin it
-   * reaches, a forwarding one for the proxy.
+   * reaches, a forwarding one for the proxy. undici hands its forwarding client only `connect`, so
+   * the head limit is added here for every pool, forwarding or tunnelled.
    */
-  readonly #counted = (origin: string | URL, opts: object): Dispatcher => {
+  readonly #counted = (origin: string | URL, given: object): Dispatcher => {
+    const opts = this.#maxHeaderSize === undefined ? given : { ...given, maxHeaderSize: this.#maxHeaderSize };
     const d = (opts as { connections?: number }).connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     if (this.#countSocket) {
       d.on('connect', (o: URL) => this.#countSocket!(o, 1));

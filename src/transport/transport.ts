@@ -1,15 +1,25 @@
 import type { Dispatcher } from 'undici';
-import type { PoolOptions, TLSOptions } from '../core/options.js';
+import { DEFAULT_RESPONSE_TIMEOUT, type PoolOptions, type TLSOptions } from '../core/options.js';
 import { clampLimit, decodeBuffer, decodersFor, decodeStream } from '../core/decode.js';
-import { Headers } from '../core/headers.js';
+import { copyHeaders, Headers } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
 import { Response } from '../core/response.js';
+import { TimeoutError } from '../core/errors.js';
 import { Agents, type OriginStats } from './agents.js';
 import { ResponseHandler, type RawResponse } from './handler.js';
 import { STALE_SOCKET_CODES, toSessioError } from './errors.js';
 import { dropProxyAuthorization, proxyRefusalOf, ProxyRouter } from './proxy.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * The TimeoutError of sessio's response timer, caused by an error with undici's code for the same
+ * timeout, so that retry policies and callers matching `UND_ERR_HEADERS_TIMEOUT` keep working.
+ */
+function responseTimeoutError(req: PreparedRequest, ms: number, waitingFor: 'headers' | 'body'): TimeoutError {
+  const cause = Object.assign(new Error(`no response ${waitingFor} within ${ms} ms`), { code: waitingFor === 'headers' ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_BODY_TIMEOUT' });
+  return new TimeoutError('response', ms, req.method, req.url, cause);
+}
 
 /** Options of the transport, taken from the session's. */
 export interface TransportOptions {
@@ -19,6 +29,8 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
   /** Take proxies from the environment when a request has no `proxy` option (default true). */
   trustEnv?: boolean;
+  /** Largest response head accepted, bytes (default: Node's `http.maxHeaderSize`, 16 KiB). */
+  maxHeaderSize?: number;
 }
 
 /**
@@ -31,9 +43,12 @@ export class Transport {
   /** Absent when the caller injected its own dispatcher: that one decides about proxies. */
   readonly proxies: ProxyRouter | undefined;
 
+  readonly #maxHeaderSize: number | undefined;
+
   constructor(options: TransportOptions) {
     this.agents = new Agents(options);
-    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, countSocket: this.agents.countSocket });
+    this.#maxHeaderSize = options.maxHeaderSize;
+    this.proxies = options.dispatcher ? undefined : new ProxyRouter({ trustEnv: options.trustEnv, pool: options.pool, maxHeaderSize: options.maxHeaderSize, countSocket: this.agents.countSocket });
   }
 
   async send(req: PreparedRequest): Promise<Response> {
@@ -76,7 +91,7 @@ export class Transport {
   #failed(err: unknown, req: PreparedRequest): Error {
     const data = req.body?.data;
     if (data && typeof data === 'object' && 'destroy' in data && !data.destroyed) data.destroy();
-    return toSessioError(err, req);
+    return toSessioError(err, req, this.#maxHeaderSize);
   }
 
   #mayRetryStale(err: unknown, req: PreparedRequest): boolean {
@@ -91,12 +106,17 @@ export class Transport {
     // URL.origin is rebuilt on every read; one read per hop.
     const origin = req.url.origin;
     this.agents.countRequest(origin);
+    const responseTimeout = settings.timeout.response ?? DEFAULT_RESPONSE_TIMEOUT;
+    // An upload of unknown length may take long: until its response starts, undici's timer (which
+    // starts once the request is written) keeps the headers wait.
+    const streamBody = req.body !== undefined && typeof req.body.data === 'object' && req.body.data !== null && !(req.body.data instanceof Uint8Array);
     return new Promise<RawResponse>((resolve, reject) => {
       const handler = new ResponseHandler({
         streaming: settings.stream,
         limit: clampLimit(settings.maxDecodedSize),
         mapError: (err) => toSessioError(err, req),
         signal: settings.signal,
+        idle: { ms: responseTimeout, fromStart: !streamBody, error: (waitingFor) => responseTimeoutError(req, responseTimeout, waitingFor) },
         resolve,
         reject: (err) => {
           // Only failures before any response byte may be retried on a fresh socket.
@@ -108,14 +128,14 @@ export class Transport {
         origin,
         path: req.url.pathname + req.url.search,
         method: req.method as Dispatcher.HttpMethod,
-        headers: req.headers,
+        // undici's ProxyAgent writes `host` into the object it gets: a copy keeps the hop's own headers
+        // (retried, replayed, snapshotted) as sessio built them.
+        headers: copyHeaders(req.headers),
         body: req.body?.data ?? null,
       };
-      const response = settings.timeout.response;
-      if (response !== undefined) {
-        opts.headersTimeout = response;
-        opts.bodyTimeout = response;
-      }
+      // sessio's own timer keeps the response timeout; undici's, coarse, only where it cannot.
+      opts.headersTimeout = streamBody ? responseTimeout : 0;
+      opts.bodyTimeout = 0;
       this.dispatcherFor(req).dispatch(opts, handler);
     });
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
-import { collectItems, parseItem, UsageError } from '../../src/cli/items.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { collectItems, formFields, parseItem } from '../../src/cli/items.js';
+import { nestedJson } from '../../src/cli/nested.js';
 import { expandUrl } from '../../src/cli/target.js';
 
 describe('request items', () => {
@@ -17,12 +19,42 @@ describe('request items', () => {
   });
 
   it('collects headers (empty removes), params, JSON fields', () => {
-    const r = collectItems(['Accept:', 'X-Empty;', 'p==1', 'p==2', 'a=1', 'b:=true'], false);
-    expect(r.headers).toEqual({ Accept: null, 'X-Empty': '' });
+    const r = collectItems(['Accept:', 'X-Empty;', 'X-A:1', 'x-a:2', 'p==1', 'p==2', 'a=1', 'b:=true']);
+    expect(r.headers).toEqual({ accept: null, 'x-empty': '', 'x-a': ['1', '2'] });
     expect(r.params).toEqual([['p', '1'], ['p', '2']]);
-    expect(r.data).toEqual({ a: '1', b: true });
-    expect(() => collectItems(['b:=true'], true)).toThrow(UsageError);
-    expect(() => collectItems(['f@/no/such/file'], false)).toThrow(/cannot read file/);
+    expect(nestedJson(r.data)).toEqual({ a: '1', b: true });
+    expect(formFields(collectItems(['a=1', 'a=2', 'n:=3']))).toEqual([['a', '1'], ['a', '2'], ['n', '3']]);
+    expect(() => formFields(collectItems(['b:=[1]']))).toThrow(UsageError);
+    expect(() => collectItems(['f@/no/such/file'])).toThrow(/cannot read file/);
+    expect(() => collectItems(['X;v'])).toThrow(/to specify an empty header use `Header;`/);
+  });
+
+  it('keeps a backslash before other characters, as HTTPie: `\\[` reaches the nested-JSON parser', () => {
+    expect(parseItem('a\\[b\\]=c')).toMatchObject({ sep: '=', key: 'a\\[b\\]', value: 'c' });
+    expect(parseItem('k=v\\=w')).toMatchObject({ key: 'k', value: 'v=w' });
+    expect(parseItem('H:@f')).toMatchObject({ sep: ':@', key: 'H' });
+    expect(parseItem('q==@f')).toMatchObject({ sep: '==@', key: 'q' });
+  });
+});
+
+describe('nested JSON (HTTPie 3)', () => {
+  const body = (...items: string[]) => nestedJson(collectItems(items).data);
+  it('builds objects, arrays, indexes and top-level arrays as HTTPie does', () => {
+    // The same bodies `http --offline` prints for these items (HTTPie 3.2.1).
+    expect(body('a[b]=c', 'a[d][]:=1', 'a[d][]:=2', 'x[1]=y', 'n[0][k]=v', 'esc\\[x\\]=1', '1=num', '\\1=text'))
+      .toEqual({ a: { b: 'c', d: [1, 2] }, x: [null, 'y'], n: [{ k: 'v' }], 'esc[x]': '1', 1: 'text' });
+    expect(body('[]:=1', '[]:=2')).toEqual([1, 2]);
+    expect(body('[1]=a')).toEqual([null, 'a']);
+    expect(body('a=1', 'a=2')).toEqual({ a: '2' });
+    expect(body('__proto__[x]=1')).toEqual(JSON.parse('{"__proto__":{"x":"1"}}'));
+  });
+
+  it('fails with HTTPie\'s messages for bad paths', () => {
+    expect(() => body('a]=x')).toThrow(/HTTPie Syntax Error: Expecting '\['/);
+    expect(() => body('a[b]c=x')).toThrow(/Expecting '\['/);
+    expect(() => body('a[-1]=x')).toThrow(/Negative indexes are not supported/);
+    expect(() => body('a=1', 'a[b]=2')).toThrow("HTTPie Type Error: Can't perform 'key' based access on 'a' which has a type of 'string' but this operation requires a type of 'object'.");
+    expect(() => body('a[b]=c', '[]=x')).toThrow("Can't perform 'append' based access on '' which has a type of 'object' but this operation requires a type of 'array'.");
   });
 });
 

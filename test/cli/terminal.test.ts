@@ -1,5 +1,5 @@
 /* eslint-disable no-control-regex -- these tests look for ANSI escape sequences on purpose */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type http from 'node:http';
@@ -36,7 +36,7 @@ describe('in a terminal', { timeout: 120_000 }, () => {
     expect(plain).toMatch(/HTTP\/1\.1 201 Created/);
     expect(plain).toContain('{\n    "status": 201\n}');
     expect(screen).toMatch(/\x1b\[[\d;]*32m[^\n]*201 Created/); // green 2xx status
-    expect(screen).toMatch(/\x1b\[[\d;]*36mcontent-type/); // cyan header name
+    expect(screen).toMatch(/\x1b\[[\d;]*36m(?:\x1b\[[\d;]*m)*content-type/); // cyan header name (tmux may add a background reset)
     expect(screen).toMatch(/\x1b\[[\d;]*34m"status"/); // blue JSON key
   });
 
@@ -64,17 +64,31 @@ describe('in a terminal', { timeout: 120_000 }, () => {
     }
   });
 
-  it('stays quiet on stderr when it is not a terminal, and never overwrites a file', async () => {
+  it('prompts for the -a password when only the user is given, as HTTPie', async () => {
+    const { screen, code } = await runInTerminal(cliLine(['-a', 'ann', '-b', `${server.url}/echo`]), { answer: { prompt: 'http: password for ann@', keys: 'pw42' } });
+    expect(code).toBe(0);
+    expect(screen).toContain(`http: password for ann@127.0.0.1:${server.port}:`);
+    expect(screen).not.toContain('pw42');
+    expect(screen).toContain(Buffer.from('ann:pw42').toString('base64'));
+  });
+
+  it('stays quiet on stderr when it is not a terminal: --download writes to the piped stdout, -o never adds a suffix', async () => {
     const cwd = await mkdtemp(path.join(dir, 'quiet-'));
-    const first = await runCli(['--download', `${server.url}/file`], { cwd, env: { XDG_CONFIG_HOME: dir } });
-    expect(first.code).toBe(0);
-    const r = await runCli(['--download', `${server.url}/file`], { cwd, env: { XDG_CONFIG_HOME: dir } });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
-    expect(r.out).toBe('');
-    expect((await stat(path.join(cwd, 'report.bin'))).size).toBe(262144);
-    const second = await readFile(path.join(cwd, 'report.bin-1'));
-    expect(second.length).toBe(262144);
-    expect(second[262143]).toBe(15);
+    // HTTPie: with stdout redirected and no --output, the download goes to stdout.
+    const piped = await runCli(['--download', `${server.url}/file`], { cwd, env: { XDG_CONFIG_HOME: dir } });
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout.length).toBe(262144);
+    expect(piped.stdout[262143]).toBe(15);
+    await expect(stat(path.join(cwd, 'report.bin'))).rejects.toThrow();
+    const out = path.join(cwd, 'out.bin');
+    for (let i = 0; i < 2; i++) {
+      const r = await runCli(['--download', '-o', out, `${server.url}/file`], { cwd, env: { XDG_CONFIG_HOME: dir } });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.out).toBe('');
+    }
+    expect((await stat(out)).size).toBe(262144);
+    await expect(stat(`${out}-1`)).rejects.toThrow();
   });
 });

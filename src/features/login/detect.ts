@@ -88,6 +88,11 @@ export function looksLoggedOut(res: Response, req: PreparedRequest, login: URL):
   if (res.status >= 300 && res.status < 400 && isLoginPage(location, login, res.url)) return true;
   if (isLoginPage(res.url, login) && res.history.length > 0) return true;
   if (isSessionNotFound(res) || isConcurrentSessionExpiry(res)) return true;
+  return wantsJson(req) && isHtmlLoginPage(res);
+}
+
+/** A 200 HTML page, already read, with a password field: a login page, wherever it was served. */
+export function isHtmlLoginPage(res: Response): boolean {
   const type = res.headers.get('content-type') ?? '';
-  return res.status === 200 && /html/i.test(type) && wantsJson(req) && res.body === undefined && hasPasswordInput(res.peekText());
+  return res.status === 200 && /html/i.test(type) && res.body === undefined && hasPasswordInput(res.peekText());
 }

@@ -130,12 +130,16 @@ async function rememberMeLogin(ctx: LoginContext, loginPage: URL): Promise<boole
 
 /**
  * The credentials go only where the login page lives (its final origin) or to origins the caller
- * allowed, and never from an https page to an http action (their origins differ, and an allowed
- * origin must be listed with its scheme).
+ * allowed, and never over http when the login was configured at https or the page was served over it:
+ * a redirect of the login page to an http copy that posts to itself must not downgrade the password.
  */
-function checkAction(action: URL, page: URL, allow: readonly string[] | undefined): void {
+function checkAction(action: URL, page: URL, configured: URL, allow: readonly string[] | undefined): void {
   if (action.protocol !== 'http:' && action.protocol !== 'https:') {
     throw new AuthenticationError(`the login form posts to a ${action.protocol} URL; refusing to send the credentials there`, { method: 'GET', url: page });
+  }
+  if (action.protocol === 'http:' && (configured.protocol === 'https:' || page.protocol === 'https:')) {
+    throw new AuthenticationError(`the login is configured at https (${configured.origin}) but its form posts over http (${action.origin}); refusing to send the credentials unencrypted`,
+      { method: 'GET', url: page });
   }
   if (action.origin === page.origin) return;
   if (allow?.some((o) => new URL(o).origin === action.origin) && !(page.protocol === 'https:' && action.protocol === 'http:')) return;
@@ -154,7 +158,7 @@ async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: 
   }
   const form = await findLoginForm(await page.text());
   const action = form?.action ? new URL(form.action, page.url) : new URL(page.url);
-  checkAction(action, new URL(page.url), options.allowOrigins);
+  checkAction(action, new URL(page.url), pageUrl, options.allowOrigins);
   const method = form?.method ?? 'POST';
   const jar = s.cookies;
   const cookiesAfterPage = jar.getCookieHeader(action);

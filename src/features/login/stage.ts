@@ -1,7 +1,7 @@
 import { ContextKey } from '../../core/context.js';
 import { WITHHELD_COOKIES } from '../../stages/cookies.js';
 import type { LoginCoordinator } from './coordinator.js';
-import { looksLoggedOut, refusedBeforeApplication } from './detect.js';
+import { isHtmlLoginPage, looksLoggedOut, refusedBeforeApplication } from './detect.js';
 import { bearerError } from './bearer-error.js';
 import type { Stage } from '../../core/pipeline.js';
 import type { PreparedRequest } from '../../core/request.js';
@@ -17,8 +17,11 @@ const RELOGGED = new ContextKey<true>('relogged');
 /** How many logins had started when the call was sent: a response to an older login's session is stale. */
 const STARTED = new ContextKey<number>('loginsStartedBefore');
 
-async function isLoggedOut(c: LoginCoordinator, res: Response, req: PreparedRequest): Promise<boolean> {
+async function isLoggedOut(c: LoginCoordinator, res: Response, req: PreparedRequest, startedAtSend: number): Promise<boolean> {
   if (looksLoggedOut(res, req, c.strategy.loginUrl(c.context))) return true;
+  // Whatever was asked for: a login page answering a request sent before the current login began
+  // belongs to the expired session.
+  if (c.started !== startedAtSend && isHtmlLoginPage(res)) return true;
   const custom = c.strategy.options.isLoggedOut;
   return custom ? await custom(res, req) : false;
 }
@@ -48,14 +51,15 @@ export function reloginStage(c: LoginCoordinator): Stage {
     await c.idle();
     if (c.strategy.eager && !c.loggedIn) await c.login();
     const seen = c.generation;
-    req.context.set(STARTED, c.started);
+    const startedAtSend = c.started;
+    req.context.set(STARTED, startedAtSend);
     // The login's credentials go on a copy: the replay starts again from the request as it came.
     const sent = req.nextHop();
     await c.strategy.authorize?.(sent, c.context);
     const res = await next(sent);
     if (c.strategy.authorize) await refuseInsufficientScope(res, req);
     if (req.context.has(RELOGGED) || c.strategy.options.relogin === false) return res;
-    if (!(await isLoggedOut(c, res, sent)) || !replayable(c, req, res)) return res;
+    if (!(await isLoggedOut(c, res, sent, startedAtSend)) || !replayable(c, req, res)) return res;
     await res.cancel();
     await c.renew(seen);
     const again = req.resend()!;
@@ -79,27 +83,39 @@ async function refuseInsufficientScope(res: Response, req: PreparedRequest): Pro
   throw new AuthenticationError(`the access token lacks ${what}${e.description ? ` (${e.description})` : ''}`, { method: req.method, url: req.url, status: res.status });
 }
 
-/** The same response without its Set-Cookie fields. */
-async function withoutCookies(res: Response): Promise<Response> {
+/** The same response with only the Set-Cookie fields `keep` accepts. */
+async function filterCookies(res: Response, keep: (setCookie: string) => boolean): Promise<Response> {
   const fields: Record<string, string | string[] | undefined> = res.headers.toJSON();
-  delete fields['set-cookie'];
+  const kept = res.headers.getSetCookie().filter(keep);
+  if (kept.length) fields['set-cookie'] = kept;
+  else delete fields['set-cookie'];
   const body = res.body ? { stream: res.body } : { bytes: await res.bytes() };
   const copy = new Response({ status: res.status, statusText: res.statusText, url: res.url, headers: new Headers(fields), elapsed: res.elapsed, request: res.request, ...body });
   copy.history = res.history;
   return copy;
 }
 
+/** The cookie name of a Set-Cookie line (as the jar would store it: trimmed, up to the first `=`). */
+function cookieName(setCookie: string): string {
+  const semi = setCookie.indexOf(';');
+  const pair = semi < 0 ? setCookie : setCookie.slice(0, semi);
+  const eq = pair.indexOf('=');
+  return (eq < 0 ? '' : pair.slice(0, eq)).trim();
+}
+
 /**
- * Per hop, just above the transport (below the cookie stage): a "logged out" response to a request
- * sent before a login started must not replace the session cookie the login is making or has made.
- * Servers that open a session for every request would otherwise undo the login from under it.
+ * Per hop, just above the transport (below the cookie stage): a response to a request sent before a
+ * login started belongs to the session generation that login replaces. On every hop of its redirect
+ * chain it may add cookies but never replace or delete one the jar holds for the hop's URL, so that
+ * servers that open a new session for every anonymous request (a redirect to the login page, the login
+ * page itself) cannot undo the login from under it, whatever the request's Accept.
  */
 export function staleCookieGuard(c: LoginCoordinator): Stage {
   return async (req, next) => {
     const res = await next(req);
     const before = req.context.get(STARTED);
     if (before === undefined || c.started === before || !res.headers.has('set-cookie')) return res;
-    if (!looksLoggedOut(res, req, c.strategy.loginUrl(c.context))) return res;
-    return withoutCookies(res);
+    const held = new Set(c.context.session.cookies.getCookies(req.url).map((cookie) => cookie.name));
+    return filterCookies(res, (line) => !held.has(cookieName(line)));
   };
 }
