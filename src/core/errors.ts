@@ -194,13 +194,53 @@ export class TooManyRedirectsError extends SessioError {
   }
 }
 
+/** The longest body excerpt an HTTPError message shows. */
+const MAX_EXCERPT = 200;
+/** Members of Spring Boot's error JSON and of RFC 9457 problem details worth a message, in the order shown. */
+const ERROR_MEMBERS = ['title', 'error', 'detail', 'message', 'error_description', 'path', 'instance'] as const;
+// Spring Security 4/5's InvalidCsrfTokenException repeats the token it was sent.
+const CSRF_TOKEN_ECHO = /(CSRF Token )'[^']*'/gi;
+
+function jsonMembers(text: string): Record<string, unknown> | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const j = JSON.parse(text) as unknown;
+    return j && typeof j === 'object' && !Array.isArray(j) ? j as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One readable line for an error body: Spring Boot's error JSON (`Forbidden: Access Denied (path
+ * /api/items)`) and RFC 9457 problem details (`Out of credit: Your balance is 30 (instance /account/1)`)
+ * by their members, anything else as its first 200 characters. Members equal to the status reason or
+ * to each other are shown once; a timestamp, trace or stack trace never.
+ */
+export function describeErrorBody(text: string): string {
+  const clean = text.replace(CSRF_TOKEN_ECHO, '$1[REDACTED]');
+  const j = jsonMembers(clean);
+  const parts: string[] = [];
+  let where = '';
+  for (const key of ERROR_MEMBERS) {
+    const v = j?.[key];
+    if (typeof v !== 'string' || !v.trim() || parts.includes(v.trim())) continue;
+    if (key === 'path' || key === 'instance') where ||= ` (${key} ${v.trim()})`;
+    else parts.push(v.trim());
+  }
+  const line = parts.length || where ? `${parts.join(': ')}${where}`.trim() : clean;
+  return line.length > MAX_EXCERPT ? `${line.slice(0, MAX_EXCERPT)}…` : line;
+}
+
 /** A response with status 4xx or 5xx, thrown by `raiseForStatus()` or with `throwHttpErrors`. */
 export class HTTPError<R extends ResponseLike = ResponseLike> extends SessioError {
   readonly status: number;
   readonly response: R;
+  /** `excerpt`: the start of the body, already redacted; a JSON error body is shown by its members. */
   constructor(response: R, method: string, excerpt: string) {
     const kind = response.status >= 500 ? 'Server Error' : 'Client Error';
-    super(`${response.status} ${kind} for ${method} ${safeUrl(response.url)}${excerpt ? `: ${excerpt}` : ''}`,
+    const shown = describeErrorBody(excerpt);
+    super(`${response.status} ${kind} for ${method} ${safeUrl(response.url)}${shown ? `: ${shown}` : ''}`,
       { code: 'ERR_HTTP_STATUS', method, url: response.url });
     this.status = response.status;
     this.response = response;

@@ -10,6 +10,8 @@ export const ALWAYS_SENSITIVE: ReadonlySet<string> = new Set([
   'x-xsrf-token',
   'x-csrftoken',
   'x-api-key',
+  // Spring Session's HeaderHttpSessionIdResolver.authenticationInfo() carries the session id in it.
+  'authentication-info',
 ]);
 
 export const REDACTED = '[REDACTED]';

@@ -18,6 +18,8 @@ export interface Hop {
 }
 
 const EXCERPT = 200;
+/** What an HTTPError gets of the body: enough for an error JSON to parse whole (it shows at most 200 characters). */
+const ERROR_BODY = 4096;
 
 function charsetOf(contentType: string | null): string {
   const m = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType) : null;
@@ -152,7 +154,7 @@ export class Response implements Hop {
   raiseForStatus(): this {
     if (this.status >= 400) {
       const text = this.peekText().replace(/\s+/g, ' ').trim();
-      throw new HTTPError(this, this.request.method, redactText(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text));
+      throw new HTTPError(this, this.request.method, redactText(text.length > ERROR_BODY ? `${text.slice(0, ERROR_BODY)}…` : text));
     }
     return this;
   }

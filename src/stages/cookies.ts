@@ -12,6 +12,19 @@ export interface CookieJarLike {
 export const REQUEST_COOKIES = new ContextKey<string>('requestCookies');
 
 /**
+ * Cookies of the jar not sent with this call: a login's remember-me cookie, which only its re-login
+ * may carry (Spring's persistent remember-me treats two requests using one cookie value as theft).
+ */
+export const WITHHELD_COOKIES = new ContextKey<ReadonlySet<string>>('withheldCookies');
+
+function without(header: string, names: ReadonlySet<string>): string {
+  return header.split('; ').filter((pair) => {
+    const eq = pair.indexOf('=');
+    return !names.has(eq < 0 ? '' : pair.slice(0, eq));
+  }).join('; ');
+}
+
+/**
  * Sends the jar's cookies for each hop's URL, plus the request's own cookies while the hop stays on
  * the original origin; stores every Set-Cookie of every response, redirects included.
  */
@@ -20,7 +33,9 @@ export function cookieStage(jar: CookieJarLike): Stage {
     // The origin check reads URL.origin twice; skip it when the request brought no cookies of its own.
     const given = req.context.get(REQUEST_COOKIES);
     const own = given !== undefined && req.isOriginal() ? given : undefined;
-    const fromJar = jar.getCookieHeader(req.url);
+    const withheld = req.context.get(WITHHELD_COOKIES);
+    const all = jar.getCookieHeader(req.url);
+    const fromJar = withheld && all ? without(all, withheld) : all;
     const header = own && fromJar ? `${own}; ${fromJar}` : own || fromJar;
     if (header) req.headers.cookie = header;
     else delete req.headers.cookie;

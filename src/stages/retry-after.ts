@@ -38,7 +38,22 @@ export function parseRateLimitReset(headers: Headers, now = Date.now()): number 
   return Math.ceil(n * 1000);
 }
 
-/** How long the server asked us to wait, in ms: Retry-After first, then the rate-limit reset headers. */
+/**
+ * bucket4j-spring-boot-starter's wait: `X-Rate-Limit-Retry-After-Seconds` on its 429, in whole seconds
+ * (the starter rounds the bucket's nanoseconds-to-refill up). When it is absent but
+ * `X-Rate-Limit-Remaining` says the bucket is empty, the wait is unknown: undefined, and the caller's
+ * backoff applies.
+ */
+export function parseBucket4jRetryAfter(headers: Headers): number | undefined {
+  const value = headers.get('x-rate-limit-retry-after-seconds');
+  if (value === null || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  return Math.ceil(Number(value) * 1000);
+}
+
+/**
+ * How long the server asked us to wait, in ms: Retry-After first, then bucket4j's
+ * `X-Rate-Limit-Retry-After-Seconds`, then the rate-limit reset headers.
+ */
 export function serverDelay(headers: Headers, now = Date.now()): number | undefined {
-  return parseRetryAfter(headers.get('retry-after'), now) ?? parseRateLimitReset(headers, now);
+  return parseRetryAfter(headers.get('retry-after'), now) ?? parseBucket4jRetryAfter(headers) ?? parseRateLimitReset(headers, now);
 }

@@ -21,6 +21,7 @@ describe('findLoginForm', () => {
       usernameField: 'mail',
       passwordField: 'pw',
       hidden: [['_csrf', 'a"b'], ['lt', 'LT-1']],
+      rememberMe: ['remember', 'on'],
     });
   });
 

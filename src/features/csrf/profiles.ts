@@ -20,6 +20,22 @@ export interface CsrfProfile {
   referer?: boolean;
   /** Whether an error response is the framework refusing the CSRF token; `text` is undefined when streaming. */
   isFailure?: (status: number, text: string | undefined) => boolean;
+  /**
+   * Cookie tokens may have to be sent masked (Spring Security 6's XorCsrfTokenRequestAttributeHandler):
+   * sent plain first, masked after a refusal, and the form the server accepted is kept per origin.
+   */
+  masking?: boolean;
+  /**
+   * Response headers that carry a session id instead of a cookie (Spring Session's
+   * HeaderHttpSessionIdResolver: `X-Auth-Token`, `Authentication-Info`), sent back to that origin.
+   */
+  sessionHeaders?: readonly string[];
+  /**
+   * The framework's security filters answer 401, a redirect to the login page and CSRF refusals before
+   * the application runs: a request refused so was not executed, and is replayed after a re-login
+   * whatever its method.
+   */
+  refusesBeforeApplication?: boolean;
 }
 
 /** Names of the built-in profiles. */
@@ -30,6 +46,27 @@ export type CsrfInit = CsrfProfileName | (Partial<CsrfProfile> & { profile?: Csr
 
 const XSRF_COOKIE: CsrfCookieSource = { name: 'XSRF-TOKEN', header: 'x-xsrf-token' };
 
+/**
+ * Spring Security's refusal of a CSRF token (an unsafe request that got 403): its own messages
+ * (InvalidCsrfTokenException, MissingCsrfTokenException, in Tomcat's error page or Boot's JSON when
+ * `server.error.include-message` shows them), Boot's JSON error body without a message (Boot 3's
+ * default hides it), or an empty body (a bare `sendError(403)`). Boot's body cannot tell a CSRF refusal
+ * from an authorization one; both come from filters before the application, so the one replay with
+ * a fresh token is harmless.
+ */
+export function isSpringCsrfRefusal(status: number, text: string | undefined): boolean {
+  if (status !== 403 || text === undefined) return false;
+  const body = text.trim();
+  if (body === '' || /csrf/i.test(body)) return true;
+  if (!body.startsWith('{')) return false;
+  try {
+    const j = JSON.parse(body) as Record<string, unknown>;
+    return j.status === 403 && typeof j.error === 'string' && (typeof j.message !== 'string' || j.message === '' || /forbidden|access denied/i.test(j.message));
+  } catch {
+    return false;
+  }
+}
+
 /** Built-in profiles, from each framework's defaults. */
 export const CSRF_PROFILES: Readonly<Record<CsrfProfileName, CsrfProfile>> = {
   // Spring Security: HttpSessionCsrfTokenRepository (meta/hidden/endpoint) or CookieCsrfTokenRepository.
@@ -38,7 +75,10 @@ export const CSRF_PROFILES: Readonly<Record<CsrfProfileName, CsrfProfile>> = {
     cookie: XSRF_COOKIE,
     meta: { token: '_csrf', header: '_csrf_header' },
     hiddenInputs: ['_csrf'],
-    isFailure: (status, text) => status === 403 && text !== undefined && /csrf/i.test(text),
+    isFailure: isSpringCsrfRefusal,
+    masking: true,
+    sessionHeaders: ['x-auth-token', 'authentication-info'],
+    refusesBeforeApplication: true,
   },
   django: {
     header: 'x-csrftoken',

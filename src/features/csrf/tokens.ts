@@ -2,6 +2,8 @@ import type { PreparedRequest } from '../../core/request.js';
 import type { Response } from '../../core/response.js';
 import type { SessionPort } from '../port.js';
 import { findHtmlTokens } from './html.js';
+import { maskToken, otherForm, type TokenForm } from './mask.js';
+import { HeaderSessions, isOrigin, type HeaderSession } from '../header-session.js';
 import { toCsrfProfile, type CsrfInit, type CsrfProfile } from './profiles.js';
 
 /** Pages larger than this are not searched for tokens: login and form pages are small. */
@@ -25,6 +27,14 @@ export interface CsrfToken {
   param?: string;
 }
 
+/** What {@link CsrfTokens.apply} put on a request: the header, the raw token, and its form when it may be masked. */
+export interface SentToken {
+  header: string;
+  token: string;
+  /** Set for cookie tokens on a profile that masks (Spring): the form the token was sent in. */
+  form?: TokenForm;
+}
+
 /** A token as a saved session holds it. */
 export interface SavedCsrfToken {
   origin: string;
@@ -40,6 +50,10 @@ export interface SavedCsrfToken {
 export interface SavedCsrfState {
   profile?: CsrfInit;
   tokens: SavedCsrfToken[];
+  /** Per origin, the form of cookie tokens its server accepted (Spring 6 masks them). */
+  forms?: Record<string, TokenForm>;
+  /** Per origin, a session id the server handed out in a header (Spring Session's X-Auth-Token). */
+  headerSessions?: Record<string, HeaderSession>;
 }
 
 const SOURCES: ReadonlySet<string> = new Set(['cookie', 'html', 'json']);
@@ -51,10 +65,20 @@ const SOURCES: ReadonlySet<string> = new Set(['cookie', 'html', 'json']);
  */
 export class CsrfTokens {
   readonly profile: CsrfProfile;
+  /** Sessions kept in a header, when the profile names such headers (Spring Session). */
+  readonly sessions: HeaderSessions | undefined;
   readonly #init: CsrfInit;
   readonly #session: SessionPort;
   readonly #tokens = new Map<string, CsrfToken>();
   readonly #fetching = new Map<string, Promise<void>>();
+  /** Per origin, the form of cookie tokens the server accepted; plain until it refuses one. */
+  readonly #forms = new Map<string, TokenForm>();
+  /**
+   * Origins whose own responses set the token cookie. Cookies ignore ports, so the jar's cookie for a
+   * URL may have come from another server on the host: it is only used for an origin listed here (or
+   * the `baseUrl` origin, for a jar loaded from disk).
+   */
+  readonly #cookieOrigins = new Set<string>();
   readonly #metaNames: ReadonlySet<string>;
   readonly #inputNames: ReadonlySet<string>;
   #tokenUrl: URL | undefined | null = null;
@@ -66,6 +90,7 @@ export class CsrfTokens {
     const meta = this.profile.meta;
     this.#metaNames = new Set(meta ? [meta.token, ...(meta.header ? [meta.header] : [])] : []);
     this.#inputNames = new Set(this.profile.hiddenInputs ?? []);
+    this.sessions = this.profile.sessionHeaders?.length ? new HeaderSessions(this.profile.sessionHeaders) : undefined;
   }
 
   /** The token that would be sent to `url`'s origin, if any. */
@@ -76,9 +101,20 @@ export class CsrfTokens {
     return this.#fromJar(new URL(url));
   }
 
-  /** Forgets every token (at logout). */
+  /** Forgets every token (at logout). The forms the servers accept stay: they belong to the server, not the login. */
   clear(): void {
     this.#tokens.clear();
+    this.sessions?.clear();
+  }
+
+  /** The form cookie tokens are sent to `origin` in: the one its server last accepted, else plain. */
+  formFor(origin: string): TokenForm {
+    return this.#forms.get(origin) ?? 'plain';
+  }
+
+  /** The server took the request: a masked or plain cookie token it accepted is the form to use from now on. */
+  accepted(url: URL, sent: SentToken | undefined): void {
+    if (sent?.form !== undefined) this.#forms.set(url.origin, sent.form);
   }
 
   /** The token endpoint, resolved against `baseUrl`. */
@@ -90,22 +126,32 @@ export class CsrfTokens {
     return this.#tokenUrl;
   }
 
-  /** Adds the token of the hop's origin to an unsafe request; fetches one first when the profile can. */
-  async apply(req: PreparedRequest): Promise<string | undefined> {
-    let t = this.get(req.url);
+  /**
+   * Adds the token of the hop's origin to an unsafe request; fetches one first when the profile can.
+   * A cookie token goes in `form` (default: the origin's learned one), masked as Spring 6 wants it or
+   * plain; page tokens are sent as the page gave them (Spring 6 masked them already, per render).
+   */
+  async apply(req: PreparedRequest, form?: TokenForm): Promise<SentToken | undefined> {
+    let t = this.#current(req.url);
     if (!t || t.stale) {
       await this.fetch(req.url, false);
-      t = this.get(req.url);
+      t = this.#current(req.url);
     }
     if (!t || t.stale) return undefined;
     if (req.headers[t.header] !== undefined) return undefined; // the caller set it: theirs wins
-    req.headers[t.header] = t.token;
-    return t.header;
+    if (t.source !== 'cookie' || !this.profile.masking) {
+      req.headers[t.header] = t.token;
+      return { header: t.header, token: t.token };
+    }
+    const f = form ?? this.formFor(req.url.origin);
+    req.headers[t.header] = f === 'masked' ? maskToken(t.token) : t.token;
+    return { header: t.header, token: t.token, form: f };
   }
 
   /** Learns tokens from a response of `req`'s hop. Cheap when the response cannot hold one. */
   async learn(req: PreparedRequest, res: Response): Promise<void> {
     const origin = req.url.origin;
+    this.sessions?.learn(req.url, res);
     if (this.profile.cookie) this.#learnCookie(req.url, res);
     const type = res.headers.get('content-type')?.toLowerCase() ?? '';
     if (res.body !== undefined || res.status >= 500) return; // streaming: the body is the caller's
@@ -124,16 +170,29 @@ export class CsrfTokens {
   }
 
   /**
-   * After a refusal: makes sure a token other than `sent` is known for `url`'s origin, fetching one
-   * from the token endpoint or the page the old one came from. Returns whether there is a new one.
+   * After a refusal of `sent`: what to send instead, or undefined when there is nothing new to try.
+   * A token other than `sent` (the refusal may have brought one: Spring 6 issues a deferred token on
+   * the 403 itself) goes in the same form; the same cookie token goes in the other form (a Spring 6
+   * server refuses a plain one, a Spring 5 or SPA-handler server a masked one); else a fresh token is
+   * fetched from the token endpoint or the page the old one came from.
    */
-  async renew(url: URL, sent: string | undefined): Promise<boolean> {
-    const t = this.get(url);
-    if (t && !t.stale && t.token !== sent) return true;
-    if (t) t.stale = true;
+  async renew(url: URL, sent: SentToken | undefined): Promise<{ form?: TokenForm } | undefined> {
+    const known = this.#current(url);
+    const plan = this.#planFor(known, sent);
+    if (plan) return plan;
+    if (known) known.stale = true;
     await this.fetch(url, true);
-    const fresh = this.get(url);
-    return fresh !== undefined && !fresh.stale && fresh.token !== sent;
+    const fresh = this.#current(url);
+    if (fresh && !fresh.stale && fresh.token !== sent?.token) return { ...(sent?.form !== undefined && { form: sent.form }) };
+    if (fresh && !fresh.stale) return this.#planFor(fresh, sent);
+    return undefined;
+  }
+
+  #planFor(t: CsrfToken | undefined, sent: SentToken | undefined): { form?: TokenForm } | undefined {
+    if (!t || t.stale) return undefined;
+    if (t.token !== sent?.token) return { ...(sent?.form !== undefined && { form: sent.form }) };
+    if (t.source === 'cookie' && sent.form !== undefined) return { form: otherForm(sent.form) };
+    return undefined;
   }
 
   /**
@@ -182,11 +241,17 @@ export class CsrfTokens {
   /** The state a saved session keeps; undefined when there is nothing to keep. */
   exportState(): SavedCsrfState | undefined {
     const profile = jsonSafeInit(this.#init);
-    if (!this.#tokens.size && profile === undefined) return undefined;
+    const headerSessions = this.sessions?.exportState();
+    if (!this.#tokens.size && !this.#forms.size && !headerSessions && profile === undefined) return undefined;
     const tokens = [...this.#tokens].map(([origin, t]): SavedCsrfToken => ({
       origin, token: t.token, header: t.header, source: t.source, from: t.from.href, stale: t.stale, ...(t.param !== undefined && { param: t.param }),
     }));
-    return { ...(profile !== undefined && { profile }), tokens };
+    return {
+      ...(profile !== undefined && { profile }),
+      tokens,
+      ...(this.#forms.size && { forms: Object.fromEntries(this.#forms) }),
+      ...(headerSessions && { headerSessions }),
+    };
   }
 
   /**
@@ -195,6 +260,8 @@ export class CsrfTokens {
    * keep their domains) still holds that cookie for the origin, with the jar's current value.
    */
   importState(value: unknown): void {
+    this.#importForms(isRecord(value) ? value.forms : undefined);
+    if (isRecord(value)) this.sessions?.importState(value.headerSessions);
     const list = isRecord(value) && Array.isArray(value.tokens) ? value.tokens as unknown[] : [];
     for (const raw of list) {
       const saved = savedToken(raw);
@@ -210,14 +277,43 @@ export class CsrfTokens {
     }
   }
 
+  /** Saved forms: only `plain` or `masked`, only for http(s) origins written as origins. */
+  #importForms(value: unknown): void {
+    if (!isRecord(value)) return;
+    for (const [origin, form] of Object.entries(value)) {
+      if ((form === 'plain' || form === 'masked') && isOrigin(origin)) this.#forms.set(origin, form);
+    }
+  }
+
   #learnCookie(url: URL, res: Response): void {
     const name = this.profile.cookie!.name;
     const setCookies = res.headers.getSetCookie();
     if (!setCookies.some((c) => c.trimStart().startsWith(`${name}=`))) return;
     // The jar has applied the Set-Cookie already (the cookie stage runs inside this one): ask it.
     const value = this.#cookieValue(url);
-    if (value) this.#set(url.origin, { token: value, header: this.profile.cookie!.header, source: 'cookie', from: url });
-    else if (this.#tokens.get(url.origin)?.source === 'cookie') this.#tokens.delete(url.origin);
+    if (value) {
+      this.#cookieOrigins.add(url.origin);
+      return this.#set(url.origin, { token: value, header: this.profile.cookie!.header, source: 'cookie', from: url });
+    }
+    // Spring 6 clears the cookie at login and logout and issues the next token only when something
+    // loads it: keep where the last one came from, stale, so the next unsafe request fetches it first.
+    const known = this.#tokens.get(url.origin);
+    if (known?.source === 'cookie') known.stale = true;
+  }
+
+  /**
+   * The token to send to `url`. With a masking profile, the origin's token cookie wins over a page
+   * token sent in the cookie's header: pages derive theirs from it (Spring 6 masks it per render), and
+   * the cookie's raw value can be sent in whichever form the server's handler wants (the SPA handler
+   * refuses a masked header).
+   */
+  #current(url: URL): CsrfToken | undefined {
+    const t = this.get(url);
+    const cookie = this.profile.cookie;
+    // A page naming another header for its token (`_csrf_header`) is obeyed.
+    if (!this.profile.masking || !cookie || t?.source === 'cookie' || (t && !t.stale && t.header !== cookie.header)) return t;
+    const value = this.#ownCookie(url);
+    return value ? { token: value, header: cookie.header, source: 'cookie', from: url, stale: false } : t;
   }
 
   /** A token cookie already in the jar (loaded from disk, say) counts for the `baseUrl` origin only. */
@@ -253,13 +349,29 @@ export class CsrfTokens {
     const metaToken = m ? meta.get(m.token) : undefined;
     if (metaToken) {
       const named = m?.header ? meta.get(m.header)?.toLowerCase() : undefined;
-      this.#set(origin, { token: metaToken, header: named ?? this.profile.header, source: 'html', from: url });
+      this.#set(origin, { token: metaToken, header: named ?? this.#pageHeader(url), source: 'html', from: url });
       return;
     }
     for (const n of this.#inputNames) {
       const value = hidden.get(n);
-      if (value) return this.#set(origin, { token: value, header: this.profile.header, source: 'html', from: url, param: n });
+      if (value) return this.#set(origin, { token: value, header: this.#pageHeader(url), source: 'html', from: url, param: n });
     }
+  }
+
+  /**
+   * The header for a page token whose page does not name one: while the origin holds the token cookie,
+   * its server keeps tokens in that cookie and reads them from the cookie's header (Spring's
+   * CookieCsrfTokenRepository reads X-XSRF-TOKEN, never X-CSRF-TOKEN); else the profile's header.
+   */
+  #pageHeader(url: URL): string {
+    const cookie = this.profile.cookie;
+    return cookie && this.#ownCookie(url) !== undefined ? cookie.header : this.profile.header;
+  }
+
+  /** The token cookie's value for `url`, when `url`'s origin is the one that set it. */
+  #ownCookie(url: URL): string | undefined {
+    if (!this.#cookieOrigins.has(url.origin) && this.#session.baseUrl?.origin !== url.origin) return undefined;
+    return this.#cookieValue(url);
   }
 
   #learnJson(url: URL, origin: string, res: Response): void {

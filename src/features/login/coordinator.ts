@@ -2,6 +2,7 @@ import type { CsrfTokens } from '../csrf/tokens.js';
 import { SessioError } from '../../core/errors.js';
 import { log } from '../../core/log/index.js';
 import type { SessionPort } from '../port.js';
+import type { Response } from '../../core/response.js';
 import type { TokenSet } from './token.js';
 import type { LoginContext, LoginStrategy } from './types.js';
 
@@ -32,6 +33,16 @@ export class LoginCoordinator {
     this.strategy = strategy;
     this.#csrf = csrf;
     this.context = { session: port, resolve: (url) => port.resolve(url) };
+  }
+
+  /** Whether the CSRF profile says the server's security refuses requests before its application runs (Spring). */
+  get refusesBeforeApplication(): boolean {
+    return this.#csrf?.profile.refusesBeforeApplication === true;
+  }
+
+  /** Whether `res` is the CSRF profile's refusal of a token. */
+  isCsrfRefusal(res: Response): boolean {
+    return this.#csrf?.isFailure(res) ?? false;
   }
 
   /** Whether the login keeps tokens a saved session can hold. */

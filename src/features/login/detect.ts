@@ -43,9 +43,42 @@ function wantsJson(req: PreparedRequest): boolean {
   return accept.includes('json') && !accept.includes('html');
 }
 
+// Spring Security's MissingCsrfTokenException (4.x–6.x, and 3.2's older wording): the session that
+// held the token is gone.
+const SESSION_NOT_FOUND = /CSRF token because your session was not found|Expected CSRF token not found\. Has your session expired/i;
+// ConcurrentSessionFilter's ResponseBodySessionInformationExpiredStrategy answers 200 with this text.
+const SESSION_EXPIRED_TEXT = /^This session has been expired \(possibly due to multiple concurrent logins/;
+
+/** Spring's CSRF filter refusing a token because the session that held it expired: a 403 saying so. */
+export function isSessionNotFound(res: Response): boolean {
+  return res.status === 403 && res.body === undefined && SESSION_NOT_FOUND.test(res.peekText());
+}
+
+/** Spring's ConcurrentSessionFilter: a 200 whose body says the session was expired (another login of the user). */
+export function isConcurrentSessionExpiry(res: Response): boolean {
+  return res.status === 200 && res.body === undefined && SESSION_EXPIRED_TEXT.test(res.peekText().trimStart());
+}
+
+/** Whether the response's first hop redirected to the login page. */
+function redirectedToLogin(res: Response, login: URL): boolean {
+  const first = res.history[0] ?? res;
+  return first.status >= 300 && first.status < 400 && isLoginPage(first.headers.get('location'), login, first.url);
+}
+
+/**
+ * Whether the server's security layer refused the request before its application ran: a 401, a first
+ * hop redirected to the login page, an expired-session answer. Only meaningful for servers whose
+ * security runs in front of the application (Spring Security's filter chain).
+ */
+export function refusedBeforeApplication(res: Response, login: URL): boolean {
+  return res.status === 401 || redirectedToLogin(res, login) || isSessionNotFound(res) || isConcurrentSessionExpiry(res);
+}
+
 /**
  * The built-in signs that a session is no longer logged in: a 401; a redirect to the login page (followed
- * or not); an HTML page with a password field where JSON was asked for.
+ * or not); an HTML page with a password field where JSON was asked for; Spring's answers for an expired
+ * session (a CSRF 403 "your session was not found", ConcurrentSessionFilter's "This session has been
+ * expired" text).
  */
 export function looksLoggedOut(res: Response, req: PreparedRequest, login: URL): boolean {
   if (isLoginPage(req.originalUrl, login)) return false; // the login page itself is not a sign of anything
@@ -54,6 +87,7 @@ export function looksLoggedOut(res: Response, req: PreparedRequest, login: URL):
   const location = res.headers.get('location');
   if (res.status >= 300 && res.status < 400 && isLoginPage(location, login, res.url)) return true;
   if (isLoginPage(res.url, login) && res.history.length > 0) return true;
+  if (isSessionNotFound(res) || isConcurrentSessionExpiry(res)) return true;
   return wantsJson(req) && isHtmlLoginPage(res);
 }
 

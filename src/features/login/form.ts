@@ -20,6 +20,13 @@ export interface FormLoginOptions extends ReloginOptions {
   passwordField?: string;
   /** Decides whether the login worked from the response after redirects. Default: see {@link formLoginSucceeded}. */
   success?: (res: Response) => boolean | Promise<boolean>;
+  /**
+   * Tick the page's remember-me box (a checkbox named like `remember-me`; Spring's name when the page
+   * has none). After the server session expires, the remember-me cookie logs in again without the
+   * password: one request at a time carries it (see the README), since Spring's persistent tokens
+   * treat two uses of one cookie value as theft. Default false.
+   */
+  rememberMe?: boolean;
   /** Send `X-Requested-With: XMLHttpRequest` (some apps answer AJAX logins with JSON). Default false. */
   ajax?: boolean;
   /** Where `logout()` posts (Spring: `/logout`); without it `logout()` only forgets the login locally. */
@@ -38,7 +45,10 @@ const SESSION_COOKIE = /sess|^sid$|[._-]sid$/i;
 
 /**
  * The default success test: failure when the final page is the login page again, its URL has an
- * `error` parameter, or its status is 401, 403 or 5xx. Useful inside a custom `success` test.
+ * `error` parameter, or its status is 401, 403 or 5xx; success when the login's own answer redirected
+ * elsewhere than the login page or an `error` URL, whatever the page redirected to answers (Spring
+ * sends the browser back to the saved request, `/orders?continue`, which may answer anything). Useful
+ * inside a custom `success` test.
  *
  * @example
  * ```ts
@@ -49,10 +59,16 @@ const SESSION_COOKIE = /sess|^sid$|[._-]sid$/i;
  * ```
  */
 export function formLoginSucceeded(res: Response, loginPage: URL): boolean {
+  const first = res.history[0];
+  const location = first?.headers.get('location');
+  if (first && location && first.status >= 300 && first.status < 400 && isSuccessTarget(new URL(location, first.url), loginPage)) return true;
   if (res.status === 401 || res.status === 403 || res.status >= 500) return false;
-  const final = new URL(res.url);
-  if (final.searchParams.has('error')) return false;
-  return !(final.origin === loginPage.origin && final.pathname === loginPage.pathname);
+  return isSuccessTarget(new URL(res.url), loginPage);
+}
+
+function isSuccessTarget(url: URL, loginPage: URL): boolean {
+  if (url.searchParams.has('error')) return false;
+  return !(url.origin === loginPage.origin && url.pathname === loginPage.pathname);
 }
 
 function sessionIds(ctx: LoginContext, url: URL): Map<string, string> {
@@ -66,6 +82,10 @@ function formFields(form: LoginForm | undefined, o: FormLoginOptions): Record<st
   for (const [name, value] of form?.hidden ?? []) fields[name] ??= value;
   fields[o.usernameField ?? form?.usernameField ?? 'username'] = o.username;
   fields[o.passwordField ?? form?.passwordField ?? 'password'] = o.password;
+  if (o.rememberMe) {
+    const [name, value] = form?.rememberMe ?? ['remember-me', 'on'];
+    fields[name] = value;
+  }
   return { ...fields, ...o.fields };
 }
 
@@ -84,6 +104,29 @@ async function refusal(res: Response): Promise<string> {
 }
 
 const MAX_ATTEMPTS = 3;
+/** Spring's AbstractRememberMeServices cookie (and parameter) name. */
+const REMEMBER_ME_COOKIE = 'remember-me';
+
+/**
+ * A login by the remember-me cookie alone: a GET of the site's root carrying it (Spring's
+ * RememberMeAuthenticationFilter logs in any request without a session; the login page itself is
+ * answered before that filter runs, so it cannot serve). It worked when the answer is not a way to the
+ * login page and the server kept the cookie (it cancels one it refuses).
+ */
+async function rememberMeLogin(ctx: LoginContext, loginPage: URL): Promise<boolean> {
+  const root = new URL('/', loginPage);
+  const has = () => ctx.session.cookies.getCookies(root).some((c) => c.name === REMEMBER_ME_COOKIE);
+  if (!has()) return false;
+  const res = await ctx.session.get(root, { headers: { accept: 'text/html,application/xhtml+xml' } });
+  await res.cancel();
+  const toLogin = [...res.history, res].some((hop) => {
+    const location = hop.headers.get('location');
+    return location !== null && new URL(location, hop.url).pathname === loginPage.pathname;
+  });
+  const ok = res.status < 400 && !toLogin && has();
+  log.debug('login', `remember-me login at ${root.origin} ${ok ? 'worked' : 'was refused; logging in with the password'}`, ctx.session);
+  return ok;
+}
 
 /**
  * The credentials go only where the login page lives (its final origin) or to origins the caller
@@ -175,6 +218,13 @@ export function formLogin(options: FormLoginOptions): LoginStrategy {
         if (!outcome.raced || attempt >= MAX_ATTEMPTS) throw outcome.error;
       }
     },
+    ...(options.rememberMe && {
+      withheldCookies: new Set([REMEMBER_ME_COOKIE]),
+      async renew(ctx: LoginContext) {
+        if (await rememberMeLogin(ctx, ctx.resolve(options.url))) return;
+        await this.login(ctx);
+      },
+    }),
     async logout(ctx) {
       if (options.logoutUrl === undefined) return;
       const res = await ctx.session.post(ctx.resolve(options.logoutUrl), { headers: { accept: 'text/html,application/xhtml+xml' } });

@@ -1,10 +1,13 @@
 import { ContextKey } from '../../core/context.js';
+import { WITHHELD_COOKIES } from '../../stages/cookies.js';
 import type { LoginCoordinator } from './coordinator.js';
-import { isHtmlLoginPage, looksLoggedOut } from './detect.js';
+import { isHtmlLoginPage, looksLoggedOut, refusedBeforeApplication } from './detect.js';
+import { bearerError } from './bearer-error.js';
 import type { Stage } from '../../core/pipeline.js';
 import type { PreparedRequest } from '../../core/request.js';
 import { Headers } from '../../core/headers.js';
 import { Response } from '../../core/response.js';
+import { AuthenticationError } from '../../core/errors.js';
 
 /** Methods replayed after a re-login without asking: safe or idempotent (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -23,9 +26,16 @@ async function isLoggedOut(c: LoginCoordinator, res: Response, req: PreparedRequ
   return custom ? await custom(res, req) : false;
 }
 
-function replayable(c: LoginCoordinator, req: PreparedRequest): boolean {
-  if (!IDEMPOTENT.has(req.method) && !c.strategy.options.replayUnsafe) return false;
-  return !req.body || req.body.replay !== undefined;
+/**
+ * Whether the request may be sent again after a re-login. Idempotent methods always; others on opt-in
+ * (`replayUnsafe`), or when the server's security layer refused them before its application ran (a
+ * CSRF profile that says so, such as Spring's: 401, a redirect to the login page, an expired-session
+ * answer, a CSRF refusal), since the request was then never executed.
+ */
+function replayable(c: LoginCoordinator, req: PreparedRequest, res: Response): boolean {
+  if (req.body && req.body.replay === undefined) return false;
+  if (IDEMPOTENT.has(req.method) || c.strategy.options.replayUnsafe) return true;
+  return c.refusesBeforeApplication && (refusedBeforeApplication(res, c.strategy.loginUrl(c.context)) || c.isCsrfRefusal(res));
 }
 
 /**
@@ -36,6 +46,7 @@ function replayable(c: LoginCoordinator, req: PreparedRequest): boolean {
 export function reloginStage(c: LoginCoordinator): Stage {
   return async (req, next) => {
     if (!c.covers(req.originalUrl)) return next(req);
+    if (c.strategy.withheldCookies) req.context.set(WITHHELD_COOKIES, c.strategy.withheldCookies);
     // A request sent in the middle of a login would carry a half-made session.
     await c.idle();
     if (c.strategy.eager && !c.loggedIn) await c.login();
@@ -46,8 +57,9 @@ export function reloginStage(c: LoginCoordinator): Stage {
     const sent = req.nextHop();
     await c.strategy.authorize?.(sent, c.context);
     const res = await next(sent);
-    if (req.context.has(RELOGGED) || c.strategy.options.relogin === false || !replayable(c, req)) return res;
-    if (!(await isLoggedOut(c, res, sent, startedAtSend))) return res;
+    if (c.strategy.authorize) await refuseInsufficientScope(res, req);
+    if (req.context.has(RELOGGED) || c.strategy.options.relogin === false) return res;
+    if (!(await isLoggedOut(c, res, sent, startedAtSend)) || !replayable(c, req, res)) return res;
     await res.cancel();
     await c.renew(seen);
     const again = req.resend()!;
@@ -56,6 +68,19 @@ export function reloginStage(c: LoginCoordinator): Stage {
     await c.strategy.authorize?.(again, c.context);
     return next(again);
   };
+}
+
+/**
+ * A token login's request refused for `insufficient_scope` (RFC 6750 §3.1; Spring's
+ * BearerTokenAccessDeniedHandler): a fresh token would have the same scopes, so nothing is retried.
+ */
+async function refuseInsufficientScope(res: Response, req: PreparedRequest): Promise<void> {
+  if (res.status !== 403 && res.status !== 401) return;
+  const e = bearerError(res.headers.getAll('www-authenticate'));
+  if (e?.error !== 'insufficient_scope') return;
+  await res.cancel();
+  const what = e.scope ? `the scope ${e.scope}` : 'a scope it does not have';
+  throw new AuthenticationError(`the access token lacks ${what}${e.description ? ` (${e.description})` : ''}`, { method: req.method, url: req.url, status: res.status });
 }
 
 /** The same response with only the Set-Cookie fields `keep` accepts. */

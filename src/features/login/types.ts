@@ -56,6 +56,8 @@ export interface LoginStrategy {
   importTokens?(tokens: TokenSet): void;
   /** The secrets of the login, written only when the caller opts in (`save(path, { includeCredentials: true })`). */
   credentials?(): LoginCredentials;
+  /** Cookies the caller's requests must not carry, only the login's own (a remember-me cookie). */
+  readonly withheldCookies?: ReadonlySet<string>;
   /** Log in before the first request rather than when a response asks for it (token logins need a token). */
   readonly eager: boolean;
   readonly options: ReloginOptions;
