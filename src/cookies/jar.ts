@@ -209,6 +209,14 @@ export class CookieJar {
     for (const c of [...this.store.all()]) yield c.toCookie();
   }
 
+  /**
+   * Adds the cookies of {@link CookieJar.toJSON} output to this jar (replacing those with the same
+   * identity); returns how many were imported. A shared session refreshes its jar in place with it.
+   */
+  importJSON(json: unknown): number {
+    return this.importAll(fromSerialized(json));
+  }
+
   /** A versioned JSON form of the jar (session cookies included); see {@link CookieJar.fromJSON}. */
   toJSON(): SerializedJar {
     this.purgeExpired();
