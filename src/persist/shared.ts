@@ -82,6 +82,7 @@ export class SharedReplica implements FleetReplica {
   #baseline: Entries = new Map();
   #generation = 0;
   #login = 0;
+  #epoch = '';
   /** The newest generation the store announced. */
   #notified = 0;
   /** A login made while the store was unreachable, pushed as a login when it is back. */
@@ -259,9 +260,8 @@ export class SharedReplica implements FleetReplica {
       if (!this.#online) {
         this.#online = true;
         log.debug('shared', `shared session "${this.#init.name}" back at ${b.where}: merging`, this);
-        this.#warned = false;
         await this.pull();
-      } else if (g.generation !== this.#generation || g.login !== this.#login) await this.pull();
+      } else if (g.generation !== this.#generation || g.login !== this.#login || g.epoch !== this.#epoch) await this.pull();
     } catch (err) {
       this.failed(err);
     } finally {
@@ -296,11 +296,12 @@ export class SharedReplica implements FleetReplica {
   #take(reply: SyncReply, before: Entries, ownLogin: boolean): void {
     const remote = this.#opened(reply.fields);
     const now = sharedEntries(this.#parts);
-    if (reply.generation < this.#generation || reply.login < this.#login) {
+    if (this.#epoch !== '' && reply.epoch !== this.#epoch) {
       // The store lost the state (restart without persistence, idle TTL): this copy refills it.
       this.#baseline = new Map();
       this.#generation = reply.generation;
       this.#login = reply.login;
+      this.#epoch = reply.epoch;
       this.#notified = reply.generation;
       void this.pull();
       return;
@@ -318,6 +319,7 @@ export class SharedReplica implements FleetReplica {
     this.#baseline = remote;
     this.#generation = reply.generation;
     this.#login = reply.login;
+    this.#epoch = reply.epoch;
     if (newLogin) this.#parts.login?.adoptRemoteLogin();
     for (const wake of [...this.#waiters]) wake();
   }

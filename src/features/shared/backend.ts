@@ -19,13 +19,9 @@ export interface SyncRequest {
 }
 
 /** The shared state after a sync. */
-export interface SyncReply {
+export interface SyncReply extends Generations {
   /** False when the write was refused (stale login generation, lost lock); `fields` are the current ones. */
   applied: boolean;
-  /** Bumped by every write that changed something. */
-  generation: number;
-  /** The generation of the last login's write. */
-  login: number;
   fields: Fields;
 }
 
@@ -33,6 +29,8 @@ export interface SyncReply {
 export interface Generations {
   generation: number;
   login: number;
+  /** Set when the stored state was created; another one means the store lost it (restart, idle TTL). '' when there is none. */
+  epoch: string;
 }
 
 /** The fleet's login lock as one process sees it. */

@@ -61,18 +61,18 @@ export class RedisEngine implements SharedBackend {
   }
 
   async sync(request: SyncRequest): Promise<SyncReply> {
-    const args = [String(this.#o.ttl), String(request.baseLogin), request.login ? 'login' : 'merge', request.login?.fence ?? '', this.#k.channel, String(request.set.size)];
+    const args = [String(this.#o.ttl), String(request.baseLogin), request.login ? 'login' : 'merge', request.login?.fence ?? '', this.#k.channel, randomBytes(9).toString('base64url'), String(request.set.size)];
     for (const [f, v] of request.set) args.push(f, v);
     args.push(String(request.delete.length), ...request.delete);
     const reply = await this.#run(SYNC, [this.#k.state, this.#k.lock], args) as unknown[];
     const fields: Fields = new Map();
-    for (let i = 3; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
-    return { applied: Number(reply[0]) === 1, generation: Number(reply[1]), login: Number(reply[2]), fields };
+    for (let i = 4; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
+    return { applied: Number(reply[0]) === 1, generation: Number(reply[1]), login: Number(reply[2]), epoch: String(reply[3]), fields };
   }
 
   async generations(): Promise<Generations> {
-    const [generation, login] = await this.#run(GENERATIONS, [this.#k.state], [String(this.#o.ttl)]) as number[];
-    return { generation: Number(generation), login: Number(login) };
+    const [generation, login, epoch] = await this.#run(GENERATIONS, [this.#k.state], [String(this.#o.ttl)]) as unknown[];
+    return { generation: Number(generation), login: Number(login), epoch: String(epoch) };
   }
 
   async lock(ttl: number): Promise<LockState> {

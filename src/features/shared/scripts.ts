@@ -13,10 +13,12 @@ function script(source: string): Script {
 
 /**
  * KEYS: state hash, lock. ARGV: idle ttl ms, base login generation, mode (merge|login), fence or '',
- * channel, n, n field/value pairs, m, m fields to delete.
+ * channel, a new epoch id, n, n field/value pairs, m, m fields to delete.
  * A merge is refused when the state moved on to another login since the writer's; a login write
  * needs the lock it was fenced with (or, without a fence, an unchanged login generation), replaces
- * every field and starts a login generation. Returns applied, generation, login generation, fields.
+ * every field and starts a login generation. The epoch id is set when the hash is created: a new one
+ * tells the processes the store lost the state (restart, idle TTL). Returns applied, generation,
+ * login generation, epoch, fields.
  */
 export const SYNC = script(`
 local st, lk = KEYS[1], KEYS[2]
@@ -26,8 +28,8 @@ local gen = tonumber(redis.call('HGET', st, 'g') or '0')
 local ok
 if mode == 'login' and fence ~= '' then ok = redis.call('GET', lk) == fence else ok = base == lg end
 if ok then
-  local nset = tonumber(ARGV[6])
-  local i = 7
+  local nset = tonumber(ARGV[7])
+  local i = 8
   local changed = false
   if mode == 'login' then
     local keep = {}
@@ -44,12 +46,15 @@ if ok then
     if redis.call('HDEL', st, ARGV[i]) == 1 then changed = true end
     i = i + 1
   end
-  if changed then gen = redis.call('HINCRBY', st, 'g', 1) end
+  if changed then
+    redis.call('HSETNX', st, 'id', ARGV[6])
+    gen = redis.call('HINCRBY', st, 'g', 1)
+  end
   if mode == 'login' then lg = gen; redis.call('HSET', st, 'lg', lg) end
   if changed then redis.call('PUBLISH', channel, gen) end
 end
 if ttl > 0 and redis.call('EXISTS', st) == 1 then redis.call('PEXPIRE', st, ttl) end
-local out = {ok and 1 or 0, gen, lg}
+local out = {ok and 1 or 0, gen, lg, redis.call('HGET', st, 'id') or ''}
 local all = redis.call('HGETALL', st)
 for j = 1, #all, 2 do
   if string.sub(all[j], 1, 2) == 'e:' then out[#out + 1] = all[j]; out[#out + 1] = all[j + 1] end
@@ -57,11 +62,11 @@ end
 return out
 `);
 
-/** KEYS: state hash. ARGV: idle ttl ms. The generations, and the idle timer restarted (the session is in use). */
+/** KEYS: state hash. ARGV: idle ttl ms. The generations and epoch, and the idle timer restarted (the session is in use). */
 export const GENERATIONS = script(`
 local st = KEYS[1]
 if tonumber(ARGV[1]) > 0 and redis.call('EXISTS', st) == 1 then redis.call('PEXPIRE', st, ARGV[1]) end
-return {tonumber(redis.call('HGET', st, 'g') or '0'), tonumber(redis.call('HGET', st, 'lg') or '0')}
+return {tonumber(redis.call('HGET', st, 'g') or '0'), tonumber(redis.call('HGET', st, 'lg') or '0'), redis.call('HGET', st, 'id') or ''}
 `);
 
 /**
