@@ -87,6 +87,8 @@ export class SharedReplica implements FleetReplica {
   #notified = 0;
   /** A login made while the store was unreachable, pushed as a login when it is back. */
   #offlineLogin = false;
+  /** This process is logging in: the store's state is not applied until its login is written. */
+  #holding = false;
   #chain: Promise<void> = Promise.resolve();
   #queuedPull: Promise<void> | undefined;
   #pushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -181,6 +183,10 @@ export class SharedReplica implements FleetReplica {
       applied = await this.#syncOnce(fence ?? '', true);
     });
     return applied;
+  }
+
+  holdLocal(on: boolean): void {
+    this.#holding = on;
   }
 
   nextChange(ms: number): Promise<void> {
@@ -306,6 +312,8 @@ export class SharedReplica implements FleetReplica {
       void this.pull();
       return;
     }
+    // Taken up after the login is written (the generation check sees this state as not yet pulled).
+    if (this.#holding && !ownLogin) return;
     const newLogin = reply.login !== this.#login && !ownLogin;
     const next: Entries = new Map();
     if (newLogin) for (const [id, v] of remote) next.set(id, v); // a new login supersedes the old session's changes

@@ -14,6 +14,11 @@ export interface FleetReplica {
   ready(): Promise<void>;
   /** Brings this process's state up to date with the store. */
   pull(): Promise<void>;
+  /**
+   * While this process logs in, others' writes (anonymous cookies from their logged-out responses)
+   * must not replace the cookies its login is building: `true` keeps the local state as is.
+   */
+  holdLocal(on: boolean): void;
   /** Writes this process's state as the new login, fenced by the lock; false when the lock was lost. */
   pushLogin(fence: string | undefined): Promise<boolean>;
   /** Resolves at the next change or unlock the store announces, or after `ms`. */
@@ -75,9 +80,11 @@ export class FleetLogin implements LoginFleet {
       await this.#replica.pull();
       // Another process logged in between this one's failed request and its taking the lock.
       if (this.#replica.loginGeneration > seen) return;
+      this.#replica.holdLocal(true);
       await work();
       await this.#replica.pushLogin(fence);
     } finally {
+      this.#replica.holdLocal(false);
       clearInterval(keep);
       await backend.unlock(fence).catch(() => undefined);
     }
