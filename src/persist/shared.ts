@@ -104,9 +104,8 @@ export class SharedReplica implements FleetReplica {
     this.#sealer = init.key ? aesSealer(init.key) : PLAIN;
     this.fleet = new FleetLogin(this, init.lockTtl);
     this.budget = {
-      reserve: (origin: string, limits: BudgetLimits) => this.#guarded((b) => b.reserve(origin, limits)),
+      take: (origin: string, limits: BudgetLimits, reserve: boolean) => this.#guarded((b) => b.take(origin, limits, reserve)),
       pause: async (origin: string, ms: number) => void await this.#guarded((b) => b.pause(origin, ms)),
-      pausedFor: (origin: string) => this.#guarded((b) => b.pausedFor(origin)),
     };
   }
 

@@ -50,22 +50,27 @@ export interface BudgetLimits {
 }
 
 /**
- * A rate budget kept outside the process (sessio/redis): each call reserves the next slot of the
- * origin. `undefined` means the store is unreachable now, and the local limits apply instead.
+ * A rate budget kept outside the process (sessio/redis). `undefined` means the store is unreachable
+ * now, and the local limits apply instead.
  */
 export interface SharedBudget {
-  /** Reserves a slot; resolves with how long to wait for it, ms. */
-  reserve(origin: string, limits: BudgetLimits): Promise<number | undefined>;
+  /**
+   * Takes the origin's slot when one is free now (resolves with 0); else resolves with the wait until
+   * the next one, having taken nothing, or with `reserve` having booked that one. Ms.
+   */
+  take(origin: string, limits: BudgetLimits, reserve: boolean): Promise<number | undefined>;
   /** Holds the origin's slots for `ms` from now, for every process. */
   pause(origin: string, ms: number): Promise<void>;
-  /** How long the origin is still paused, ms (0 when it is not). */
-  pausedFor(origin: string): Promise<number | undefined>;
 }
 
 const PAUSE_STATUSES = new Set([429, 503]);
 const DEFAULT_MAX_PAUSE = 60_000;
-/** A slot reserved in the shared budget may be pushed back by a pause this many times before it is used anyway. */
-const MAX_PAUSE_CHECKS = 3;
+/**
+ * Asks for a free slot of the shared budget this many times, then books the next one: asking again
+ * keeps a process that was slow to wake from sending late on an old slot (bunched with on-time
+ * ones); booking bounds the asking when many processes compete.
+ */
+const MAX_TAKES = 20;
 
 /** The session's per-origin queues, and the pipeline stage that goes through them. */
 export class RateLimiter {
@@ -132,20 +137,22 @@ export class RateLimiter {
   }
 
   /**
-   * Waits for the slot the shared budget gives this request. A pause another process saw meanwhile
-   * pushes it back; with the store unreachable, the local token bucket decides instead.
+   * Waits for a slot of the shared budget (a pause another process saw counts); with the store
+   * unreachable, the local token bucket decides instead.
    */
   async #fleetTurn(budget: SharedBudget, req: PreparedRequest): Promise<void> {
     const origin = req.url.origin;
     const { requests, interval = 1000 } = this.#limits(origin);
     if (requests === undefined) return;
-    const { signal } = req.settings;
-    let wait = await budget.reserve(origin, { requests, interval, burst: this.#options.burst ?? 1 });
-    for (let i = 0; wait !== undefined && wait > 0 && i < MAX_PAUSE_CHECKS; i++) {
-      await sleep(wait, signal, req.method, req.url);
-      wait = await budget.pausedFor(origin);
+    const limits = { requests, interval, burst: this.#options.burst ?? 1 };
+    for (let i = 0; i <= MAX_TAKES; i++) {
+      const wait = await budget.take(origin, limits, i === MAX_TAKES);
+      if (wait === undefined) return this.#localTurn(origin, req);
+      if (wait <= 0) return;
+      // A little spread, so the processes that wait for one slot do not all ask at once.
+      await sleep(i === MAX_TAKES ? wait : wait + Math.random() * (interval / requests), req.settings.signal, req.method, req.url);
+      if (i === MAX_TAKES) return;
     }
-    if (wait === undefined) await this.#localTurn(origin, req);
   }
 
   async #localTurn(origin: string, req: PreparedRequest): Promise<void> {

@@ -88,18 +88,14 @@ export class RedisEngine implements SharedBackend {
     await this.#run(UNLOCK, [this.#k.lock], [fence, this.#k.channel]);
   }
 
-  async reserve(origin: string, limits: BudgetLimits): Promise<number> {
+  async take(origin: string, limits: BudgetLimits, reserve: boolean): Promise<number> {
     const emission = Math.max(1, Math.round((limits.interval * 1000) / limits.requests));
     const tolerance = emission * (limits.burst - 1);
-    return Number(await this.#run(RESERVE, [this.#k.rate(origin), this.#k.pause(origin)], [String(emission), String(tolerance)]));
+    return Number(await this.#run(RESERVE, [this.#k.rate(origin), this.#k.pause(origin)], [String(emission), String(tolerance), reserve ? 'reserve' : 'take']));
   }
 
   async pause(origin: string, ms: number): Promise<void> {
     await this.#run(PAUSE, [this.#k.pause(origin)], [String(Math.ceil(ms))]);
-  }
-
-  async pausedFor(origin: string): Promise<number> {
-    return Math.max(0, Number(await this.#send(this.#k.pause(origin), ['PTTL', this.#k.pause(origin)])));
   }
 
   async subscribe(listener: (generation: number) => void): Promise<void> {

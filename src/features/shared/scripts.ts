@@ -102,7 +102,9 @@ return 0
 
 /**
  * KEYS: the origin's theoretical arrival time (GCRA), its pause. ARGV: emission interval µs, burst
- * tolerance µs. Reserves the origin's next slot on Redis' clock; returns the wait for it, ms.
+ * tolerance µs, 'take' or 'reserve'. On Redis' clock: a slot free now is taken (returns 0); else
+ * `take` takes nothing and returns the wait (the caller asks again then, so a process that is late
+ * to ask takes no slot meanwhile), `reserve` books the next free slot and returns the wait for it.
  */
 export const RESERVE = script(`
 local t = redis.call('TIME')
@@ -114,6 +116,7 @@ local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 and tat < now + paused * 1000 + tau then tat = now + paused * 1000 + tau end
 local start = tat - tau
 if start < now then start = now end
+if start > now and ARGV[3] == 'take' then return math.ceil((start - now) / 1000) end
 local nextTat = tat + T
 redis.call('SET', KEYS[1], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1000)
 return math.ceil((start - now) / 1000)
