@@ -62,4 +62,26 @@ describe.skipIf(!hasRedis)('shared session fleet (redis-server)', () => {
     expect(app.hits).toHaveLength(80);
     expect(maxInWindow(app.hits, 1000)).toBeLessThanOrEqual(21);
   }, 300_000);
+
+  it('a 429 with Retry-After seen by one process pauses the origin for the others', async () => {
+    const make = () => new Session({ baseUrl: app.url, shared: redisState({ url: redis.url, name: 'fleet-pause' }), rateLimit: { requests: 100, interval: 1000, shared: true } });
+    const a = make();
+    const b = make();
+    try {
+      await b.get('/ping', { throwHttpErrors: false }); // connected before the pause
+      app.hits.length = 0;
+      app.retryAfter = 1;
+      expect((await a.get('/rate', { throwHttpErrors: false })).status).toBe(429);
+      app.retryAfter = 0;
+      const pttl = () => Number(redis.cli('PTTL', 'sessio:{fleet-pause}:pause:' + app.url));
+      for (let i = 0; i < 50 && pttl() <= 0; i++) await new Promise((r) => setTimeout(r, 10)); // written in the background
+      expect(pttl()).toBeGreaterThan(0);
+      expect((await b.get('/rate')).status).toBe(200);
+      expect(app.hits).toHaveLength(2);
+      expect(app.hits[1]! - app.hits[0]!).toBeGreaterThanOrEqual(900); // b waited for the pause a saw
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
 });

@@ -69,8 +69,13 @@ export class FleetLogin implements LoginFleet {
   }
 
   async #offline(work: () => Promise<void>): Promise<void> {
-    await work();
-    await this.#replica.pushLogin(undefined);
+    this.#replica.holdLocal(true);
+    try {
+      await work();
+      await this.#replica.pushLogin(undefined);
+    } finally {
+      this.#replica.holdLocal(false);
+    }
   }
 
   async #asHolder(backend: SharedBackend, fence: string, seen: number, work: () => Promise<void>): Promise<void> {
