@@ -252,6 +252,14 @@ export class CookieJar {
   }
 
   /**
+   * Adds the cookies of {@link CookieJar.toJSON} output to this jar (replacing those with the same
+   * identity); returns how many were imported. A shared session refreshes its jar in place with it.
+   */
+  importJSON(json: unknown): number {
+    return this.importAll(fromSerialized(json));
+  }
+
+  /**
    * For each stored cookie of the site of `url` (its registrable domain, e.g. every `*.example.com`
    * cookie for `https://api.example.com/x`), whether a request to `url` sends it and, if not, why.
    * Cookie-header order (the ones sent in the order the header lists them), values never included.

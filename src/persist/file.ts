@@ -33,7 +33,7 @@ export interface SaveOptions {
 }
 
 /** The features' entries of a file's `state`, each saved and restored by its own code. */
-const STATE: Readonly<Record<string, { save(parts: PersistedParts): unknown; restore(parts: PersistedParts, value: unknown): void }>> = {
+export const STATE: Readonly<Record<string, { save(parts: PersistedParts): unknown; restore(parts: PersistedParts, value: unknown): void }>> = {
   csrf: { save: saveCsrf, restore: restoreCsrf },
   credentials: { save: (parts) => parts.saved.credentials, restore: restoreCredentials },
   originHeaders: { save: (parts) => parts.saved.originHeaders.save(), restore: (parts, value) => parts.saved.originHeaders.restore(value) },

@@ -23,7 +23,7 @@ export function tokensToSave(parts: PersistedParts): TokenRecord | undefined {
 }
 
 /** Hands saved tokens to the session's token login, when they were issued for it; returns whether it took them. */
-export function restoreTokens(parts: PersistedParts, saved: TokenRecord): boolean {
+export function restoreTokens(parts: PersistedParts, saved: TokenRecord, duringLogin = false): boolean {
   const login = parts.login;
   if (!login || saved.access === undefined || saved.url === undefined || saved.origins === undefined) return false;
   return login.importTokens({
@@ -32,7 +32,7 @@ export function restoreTokens(parts: PersistedParts, saved: TokenRecord): boolea
     ...(saved.expiresAt !== undefined && { expiresAt: saved.expiresAt }),
     url: saved.url,
     origins: saved.origins,
-  });
+  }, duringLogin);
 }
 
 /**

@@ -11,6 +11,7 @@ import type { RetryInit } from '../stages/retry-policy.js';
 import type { HarOptions } from '../observe/har.js';
 import type { CsrfInit } from '../features/csrf/profiles.js';
 import type { LoginStrategy } from '../features/login/types.js';
+import type { SharedStateInit } from '../features/shared/backend.js';
 import type { ProxyInit } from '../transport/proxy.js';
 import type { Http2Init } from '../transport/http2.js';
 import type { Transport } from '../transport/transport.js';
@@ -98,6 +99,13 @@ export interface SessionOptions extends Omit<RequestOptions, 'json' | 'form' | '
    * @example `rateLimit: { requests: 5, interval: 1_000, concurrency: 2 }`
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * Share this session with every process that uses the same shared state: one cookie jar, one
+   * login (single-flight across the fleet), CSRF and login tokens, and with `rateLimit.shared` one
+   * rate budget. Each process keeps a local copy; see README, "Shared sessions (Redis)".
+   * @example `shared: redisState({ url: process.env.REDIS_URL, name: 'crm-prod' })` (from `sessio/redis`)
+   */
+  shared?: SharedStateInit;
   /**
    * Read proxies from the environment (`http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`, lower or
    * upper case) when no `proxy` option is given. Default true, as requests.

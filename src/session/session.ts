@@ -10,6 +10,7 @@ import { sessionFetch } from './fetch.js';
 import { compose, type Send, type Stage } from '../core/pipeline.js';
 import { resolveSettings, DEFAULT_MAX_REDIRECTS, type CoreRequestOptions } from '../core/options.js';
 import { Autosave, autosaveOptions, loadSession, saveSession, SavedState, type AutosaveOptions, type OriginHeaders, type PersistedParts, type SaveOptions } from '../persist/index.js';
+import { SharedReplica } from '../persist/shared.js';
 import { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { basicAuth, toAuthScheme, type AuthScheme } from '../auth/scheme.js';
@@ -92,6 +93,7 @@ export class Session {
   readonly #csrf: CsrfTokens | undefined;
   readonly #login: LoginCoordinator | undefined;
   readonly #unlistenCookies: () => void;
+  readonly #shared: SharedReplica | undefined;
   #send: Send | undefined;
   #sendOwn: Send | undefined;
   /** The log a fork takes over from the session it came from, while its constructor runs. */
@@ -117,6 +119,8 @@ export class Session {
     this.#csrf = options.csrf ? new CsrfTokens(options.csrf, this.#port) : undefined;
     this.#login = options.login ? new LoginCoordinator(options.login, this.#port, this.#csrf) : undefined;
     this.#parts = { cookies: this.cookies, headers: this.headers, baseUrl: options.baseUrl, csrf: this.#csrf, login: this.#login, saved: this.#saved };
+    this.#shared = options.shared ? new SharedReplica(this.#parts, options.shared, this.#log) : undefined;
+    if (this.#login && this.#shared) this.#login.fleet = this.#shared.fleet;
     if (options.har) this.#har.start(options.har === true ? {} : options.har);
     this.#ownsTransport = options.transport === undefined;
     this.#transport = options.transport ? sharedTransport(options) : new Transport({
@@ -128,7 +132,7 @@ export class Session {
       ...(options.maxHeaderSize !== undefined && { maxHeaderSize: checkedHeaderSize(options.maxHeaderSize) }),
       ...(options.http2 !== undefined && { http2: options.http2 }),
     });
-    this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+    this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit, this.#shared?.budget) : undefined;
     const autosave = autosaveOptions(options.autosave);
     this.#autosave = autosave && new Autosave(this.#parts, autosave);
     this.#autosave?.markSaved();
@@ -141,6 +145,7 @@ export class Session {
    */
   protected stages(): Stage[] {
     return [
+      ...(this.#shared ? [this.#shared.stage] : []),
       ...(this.#autosave ? [this.#autosave.stage] : []),
       ...(this.#login ? [reloginStage(this.#login)] : []),
       hookStage,
@@ -438,6 +443,7 @@ export class Session {
       await this.#autosave?.flush();
     } finally {
       this.#unlistenCookies();
+      await this.#shared?.close();
       this.#limiter?.close();
       if (this.#ownsTransport) await this.#transport.close();
     }

@@ -16,6 +16,14 @@ export interface BoundTokens extends TokenSet {
 }
 
 /**
+ * Runs logins across processes (shared sessions, features/shared): resolves once this process holds a
+ * login, its own (`work`) or one another process made meanwhile.
+ */
+export interface LoginFleet {
+  run(work: () => Promise<void>): Promise<void>;
+}
+
+/**
  * Runs a session's logins: one at a time, shared by every request that finds the session expired, so
  * twenty concurrent requests on an expired session cause one login, not twenty.
  */
@@ -28,11 +36,13 @@ export class LoginCoordinator {
   #started = 0;
   #loggedIn = false;
   #origins: ReadonlySet<string> | undefined;
+  /** Set by a shared session: logins then run once for the whole fleet. */
+  fleet: LoginFleet | undefined;
 
   constructor(strategy: LoginStrategy, port: SessionPort, csrf: CsrfTokens | undefined) {
     this.strategy = strategy;
     this.#csrf = csrf;
-    this.context = { session: port, resolve: (url) => port.resolve(url) };
+    this.context = { session: port, resolve: (url) => port.resolve(url), renew: () => this.renew(this.#generation) };
   }
 
   /** Whether the CSRF profile says the server's security refuses requests before its application runs (Spring). */
@@ -67,8 +77,9 @@ export class LoginCoordinator {
    * (a file saved against one server must not hand its token to another); returns whether it did.
    * The session then counts as logged in: no login before the first request.
    */
-  importTokens(saved: BoundTokens): boolean {
-    if (!this.strategy.importTokens || this.#running) return false;
+  importTokens(saved: BoundTokens, duringLogin = false): boolean {
+    // A shared session adopts another process's tokens in the middle of its own (waiting) login.
+    if (!this.strategy.importTokens || (this.#running && !duringLogin)) return false;
     if (saved.url !== this.strategy.loginUrl(this.context).href) return false;
     const allowed = new Set(saved.origins);
     for (const origin of this.#allOrigins()) if (!allowed.has(origin)) return false;
@@ -100,6 +111,17 @@ export class LoginCoordinator {
   /** Whether requests to `url` belong to this login. */
   covers(url: URL): boolean {
     return this.#allOrigins().has(url.origin);
+  }
+
+  /**
+   * Another process of a shared session logged in and this one took its state: requests sent before
+   * are stale, as after a login of its own. While a login of its own runs, that login counts instead.
+   */
+  adoptRemoteLogin(): void {
+    if (this.#running) return;
+    this.#started++;
+    this.#generation++;
+    this.#loggedIn = true;
   }
 
   /** Resolves when no login is under way (whether it worked or not). */
@@ -157,7 +179,8 @@ export class LoginCoordinator {
     this.#running ??= (async () => {
       this.#started++;
       const before = this.#csrf?.snapshot();
-      await this.#logged(work);
+      const fleet = this.fleet;
+      await (fleet ? fleet.run(() => this.#logged(work)) : this.#logged(work));
       this.#generation++;
       this.#loggedIn = true;
       // Spring and Django rotate the CSRF token at login: the old one is useless now.

@@ -136,7 +136,7 @@ export function tokenLogin(source: TokenGrant, options: ReloginOptions): LoginSt
     login: (ctx) => (source.obtain ? obtain(ctx) : renew(ctx)),
     renew,
     async authorize(req: PreparedRequest, ctx: LoginContext) {
-      if (tokens?.expiresAt !== undefined && tokens.expiresAt - skew <= Date.now()) await renew(ctx);
+      if (tokens?.expiresAt !== undefined && tokens.expiresAt - skew <= Date.now()) await (ctx.renew ? ctx.renew() : renew(ctx));
       // A scheme the caller chose for this request wins over the login's token.
       if (!req.context.has(AUTH)) req.context.set(AUTH, scheme);
     },

@@ -12,6 +12,11 @@ export interface LoginContext {
   readonly session: SessionPort;
   /** Resolves a URL against the session's `baseUrl`. */
   resolve(url: string | URL): URL;
+  /**
+   * Renews through the session's login coordinator (one renewal at a time; one per fleet with a
+   * shared session): a refresh before expiry goes through it, so a refresh token is used once.
+   */
+  renew?(): Promise<void>;
 }
 
 /** Options every login shares: how expiry is recognised and what is replayed. */
