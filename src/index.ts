@@ -32,7 +32,8 @@ export type { OriginStats } from './transport/agents.js';
 export type { RetryOptions, RetryInit, RetryContext, BackoffOptions } from './stages/retry-policy.js';
 export type { RateLimitOptions, OriginLimits, QueueStats } from './stages/rate-limit.js';
 export type { ProxyInit, ProxyOptions } from './transport/proxy.js';
-export { Transport, type TransportOptions } from './transport/transport.js';
+export { Transport, type TransportOptions, type RequestCounts } from './transport/transport.js';
+export type { SharedStateInit } from './features/shared/backend.js';
 export type { Http2Init } from './transport/http2.js';
 export { CookieJar, type Cookie, type CookieJarOptions, type CookieOptions, type CookieLocation, type SerializedJar, type SerializedCookie, type SameSite, type CookieStore, type StoredCookie, type CookieExplanation, type CookieWithheldReason, type CookieRejectInfo, type CookieRejectListener, MemoryCookieStore } from './cookies/index.js';
 export {

@@ -68,8 +68,9 @@ export type RequestCounts = Record<string, number>;
  * ```
  */
 export class Transport {
+  /** @internal The direct pools, per TLS settings and connect timeout. */
   readonly agents: Agents;
-  /** Absent when the caller injected its own dispatcher: that one decides about proxies. */
+  /** @internal Absent when the caller injected its own dispatcher: that one decides about proxies. */
   readonly proxies: ProxyRouter | undefined;
 
   readonly #maxHeaderSize: number | undefined;

@@ -69,5 +69,6 @@ export interface SharedStateInit {
   readonly lockTtl: number;
   /** Bound on each call to the engine, ms. */
   readonly timeout: number;
+  /** @internal Connects to the engine (`redisState` builds this; the interface is sessio's own). */
   open(): Promise<SharedBackend>;
 }
