@@ -17,8 +17,8 @@ ITEM       Header:value     request header (Header: removes a default or session
            field@path       file upload (;type=mime after the path sets its type)
                             (*) sessio sends a file item as multipart even without --form
            Nested JSON      a[b]=c  a[list][]:=1  a[0][k]=v  []:=1 (top-level array), \\[ literal
-           A repeated form field is sent repeated; a repeated JSON key keeps the last value, as
-           HTTPie 3 (use a[]=1 a[]=2 for an array).
+           A repeated form field is sent repeated; a repeated JSON key becomes an array
+           (a=1 a=2 → {"a":["1","2"]}), where HTTPie 3 keeps only the last value (*)
 
 Body       -j, --json            JSON (default);  -f, --form  urlencoded form;  --multipart
            --raw TEXT            the body as given

@@ -103,6 +103,23 @@ function describe(steps: Step[], upTo: number): string {
 
 const empty = (s: Step): unknown => (s.kind === 'key' ? Object.create(null) : []);
 
+/** Arrays that sessio made from a repeated plain key (`a=1 a=2`), as opposed to a value given as one. */
+const REPEATS = new WeakSet<unknown[]>();
+
+/**
+ * A plain key given again collects its values in an array, so none is lost. HTTPie 3 keeps only the
+ * last one (`{"a": "2"}`); sessio deliberately differs (--help says so); `a[]=` builds arrays in both.
+ */
+function repeated(previous: unknown, value: unknown): unknown[] {
+  if (Array.isArray(previous) && REPEATS.has(previous)) {
+    previous.push(value);
+    return previous;
+  }
+  const list = [previous, value];
+  REPEATS.add(list);
+  return list;
+}
+
 /** Sets `value` at `key`'s path in `context` (created on first use); returns the new context. */
 function interpret(context: unknown, key: string, value: unknown): unknown {
   const steps = parsePath(key);
@@ -117,7 +134,9 @@ function interpret(context: unknown, key: string, value: unknown): unknown {
     const next = last ? value : empty(steps[n + 1]!);
     if (step.kind === 'key') {
       const obj = cursor as Record<string, unknown>;
-      if (last || !Object.prototype.hasOwnProperty.call(obj, step.key)) obj[step.key] = next;
+      const had = Object.prototype.hasOwnProperty.call(obj, step.key);
+      if (last && had && n === 0 && steps.length === 1) obj[step.key] = repeated(obj[step.key], next);
+      else if (last || !had) obj[step.key] = next;
       cursor = obj[step.key];
     } else if (step.kind === 'index') {
       const arr = cursor as unknown[];
