@@ -19,6 +19,7 @@ export { basicAuth, type AuthScheme, type AuthInit, type BasicCredentials } from
 export { digestAuth, bearerAuth, customAuth, decodeJwtPayload, jwtExpiry, type DigestOptions, type TokenSource, type RequestSigner } from './auth/index.js';
 export { CSRF_PROFILES, type CsrfInit, type CsrfProfile, type CsrfProfileName, type CsrfCookieSource } from './features/csrf/index.js';
 export { formLoginSucceeded } from './features/login/form.js';
+export { looksLoggedOut } from './features/login/detect.js';
 export { formLogin, jwtLogin, clientCredentials, passwordGrant, refreshTokenGrant, tokenLogin, type FormLoginOptions, type JwtLoginOptions, type OAuth2ClientOptions, type PasswordGrantOptions, type RefreshTokenGrantOptions, type TokenSet, type TokenGrant, type LoginStrategy, type LoginContext, type LoginCredentials, type ReloginOptions } from './features/login/index.js';
 export type { SessionPort, PortRequestOptions } from './features/port.js';
 export type { BeforeRedirect } from './stages/redirects.js';

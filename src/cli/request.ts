@@ -3,11 +3,10 @@ import { existsSync, fstatSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deflateSync } from 'node:zlib';
-import { digestAuth, isOriginBoundHeader, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
+import { digestAuth, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
 import type { Command, Values } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';
-import { looksLoggedOut } from './expiry.js';
 import { collectItems, formFields, multipartOf, type ItemRequest } from './items.js';
 import { UsageError } from './errors.js';
 import { nestedJson } from './nested.js';
@@ -64,7 +63,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     } finally {
       if (v.har !== undefined) await writeHar(cli, v.har);
     }
-    if (cli.login && !cli.relogin && looksLoggedOut(res, cli.login.url)) {
+    if (cli.login && !cli.relogin && looksLoggedOut(res, new URL(cli.login.url, res.url))) {
       io.stderr.write(`sessio: the saved login at ${new URL(cli.login.url, res.url).origin} has expired; set ${PASSWORD_ENV} (or log in again with --save-password) for automatic re-login\n`);
     }
     if (v.download) await downloadBody(res, v, view, io);

@@ -1,4 +1,3 @@
-import type { PreparedRequest } from '../../core/request.js';
 import type { Response } from '../../core/response.js';
 
 /** How much of a page is searched for a password field: login forms sit near the top. */
@@ -38,8 +37,8 @@ function isLoginPage(url: string | URL | null, login: URL, base?: string): boole
 }
 
 /** Whether the caller asked for JSON and not for HTML. */
-function wantsJson(req: PreparedRequest): boolean {
-  const accept = String(req.headers.accept ?? '').toLowerCase();
+function wantsJson(sent: { readonly headers: Readonly<Record<string, string | string[]>> }): boolean {
+  const accept = String(sent.headers.accept ?? '').toLowerCase();
   return accept.includes('json') && !accept.includes('html');
 }
 
@@ -78,17 +77,25 @@ export function refusedBeforeApplication(res: Response, login: URL): boolean {
  * The built-in signs that a session is no longer logged in: a 401; a redirect to the login page (followed
  * or not); an HTML page with a password field where JSON was asked for; Spring's answers for an expired
  * session (a CSRF 403 "your session was not found", ConcurrentSessionFilter's "This session has been
- * expired" text).
+ * expired" text). What re-login uses; useful in your own `isLoggedOut` to add a sign of your API's.
+ *
+ * @param login the login page's URL (for `formLogin`, its `url` resolved against `baseUrl`)
+ * @example
+ * ```ts
+ * import { looksLoggedOut } from 'sessio';
+ * if (looksLoggedOut(res, new URL('/login', baseUrl))) console.log('the session has expired');
+ * ```
  */
-export function looksLoggedOut(res: Response, req: PreparedRequest, login: URL): boolean {
-  if (isLoginPage(req.originalUrl, login)) return false; // the login page itself is not a sign of anything
+export function looksLoggedOut(res: Response, login: URL): boolean {
+  const asked = res.history[0]?.request ?? res.request;
+  if (isLoginPage(asked.url, login)) return false; // the login page itself is not a sign of anything
   if (res.status === 401) return true;
   if (res.history.some((hop) => isLoginPage(hop.headers.get('location'), login, hop.url))) return true;
   const location = res.headers.get('location');
   if (res.status >= 300 && res.status < 400 && isLoginPage(location, login, res.url)) return true;
   if (isLoginPage(res.url, login) && res.history.length > 0) return true;
   if (isSessionNotFound(res) || isConcurrentSessionExpiry(res)) return true;
-  return wantsJson(req) && isHtmlLoginPage(res);
+  return wantsJson(res.request) && isHtmlLoginPage(res);
 }
 
 /** A 200 HTML page, already read, with a password field: a login page, wherever it was served. */

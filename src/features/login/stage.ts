@@ -18,7 +18,7 @@ const RELOGGED = new ContextKey<true>('relogged');
 const STARTED = new ContextKey<number>('loginsStartedBefore');
 
 async function isLoggedOut(c: LoginCoordinator, res: Response, req: PreparedRequest, startedAtSend: number): Promise<boolean> {
-  if (looksLoggedOut(res, req, c.strategy.loginUrl(c.context))) return true;
+  if (looksLoggedOut(res, c.strategy.loginUrl(c.context))) return true;
   // Whatever was asked for: a login page answering a request sent before the current login began
   // belongs to the expired session.
   if (c.started !== startedAtSend && isHtmlLoginPage(res)) return true;
