@@ -33,6 +33,9 @@ Session    --session NAME|PATH   use and update a saved session; NAME lives in
                                  $XDG_CONFIG_HOME/sessio/sessions (owner-only). Item headers and
                                  -a basic/bearer credentials are saved; secret ones (Authorization,
                                  X-Api-Key, *-Token…) only for the origin they were sent to (*)
+           --session redis://HOST:PORT/NAME   a session shared through Redis by every process that
+                                 names it (cookies, tokens, CSRF tokens); give --csrf on each call (*)
+           --csrf PROFILE        send CSRF tokens (spring, django, rails, angular, laravel)
            --session-read-only NAME|PATH   use a saved session without updating it
 Output     -v, --verbose         request and response, redirects included (secrets redacted (*))
            -p, --print HBhbm     H request headers, B request body, h response headers,

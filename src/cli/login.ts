@@ -1,4 +1,4 @@
-import { CSRF_PROFILES, type LoginRecord } from '../index.js';
+import type { LoginRecord } from '../index.js';
 import type { Command } from './args.js';
 import { UsageError } from './errors.js';
 import { write, type Io } from './io.js';
@@ -14,20 +14,18 @@ export async function runLogin(cmd: LoginCommand, io: Io): Promise<number> {
   const url = expandUrl(cmd.url);
   if (url.startsWith('/')) throw new UsageError('login needs a full URL', 'e.g. sessio login :8080/login --user alice');
   const csrf = v.csrf;
-  if (csrf !== undefined && !Object.prototype.hasOwnProperty.call(CSRF_PROFILES, csrf)) {
-    throw new UsageError(`--csrf ${JSON.stringify(csrf)} is not a known profile`, `use one of ${Object.keys(CSRF_PROFILES).join(', ')}`);
-  }
+  const network = networkInit(v); // checks --csrf and the other flags before any prompt or request
   const username = v.user!;
   const password = await obtainPassword(username, url, v['password-stdin'] ?? false, io);
   const record: LoginRecord = { url, username, ...(csrf && { csrf }), ...(v['save-password'] && { password }) };
-  const cli = await openSession({ ...v, session: v.session ?? 'default' }, io.env, networkInit(v), { ...record, password });
+  const cli = await openSession({ ...v, session: v.session ?? 'default' }, io.env, network, { ...record, password });
   try {
     await cli.session.login();
     await persist(cli, { login: record });
   } finally {
     await cli.session.close();
   }
-  if (!v.quiet) await write(io.stdout, `Logged in to ${new URL(url).origin} as ${username}; session saved to ${cli.file}\n`);
+  if (!v.quiet) await write(io.stdout, `Logged in to ${new URL(url).origin} as ${username}; session saved to ${cli.file ?? 'Redis'}\n`);
   return 0;
 }
 

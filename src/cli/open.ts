@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { formLogin, readSessionFile, Session, type LoginRecord, type SaveOptions, type SessionInit, type TLSOptions } from '../index.js';
+import { CSRF_PROFILES, formLogin, readSessionFile, Session, type LoginRecord, type SaveOptions, type SessionInit, type TLSOptions } from '../index.js';
 import type { Values } from './args.js';
 import { UsageError } from './errors.js';
 import { PASSWORD_ENV } from './password.js';
 import { ensureSessionsDir, sessionPath, sessionsDir } from './sessions.js';
+import { isSharedSession, parseSharedSession } from './shared-session.js';
 
 /** A session for one CLI run, and the file it is saved to (when `--session` was given). */
 export interface CliSession {
@@ -40,6 +41,12 @@ export function networkInit(values: Values): SessionInit {
   }
   const tls = tlsInit(values);
   if (tls) init.tls = tls;
+  if (values.csrf !== undefined) {
+    if (!Object.prototype.hasOwnProperty.call(CSRF_PROFILES, values.csrf)) {
+      throw new UsageError(`--csrf ${JSON.stringify(values.csrf)} is not a known profile`, `use one of ${Object.keys(CSRF_PROFILES).join(', ')}`);
+    }
+    init.csrf = values.csrf as keyof typeof CSRF_PROFILES;
+  }
   return init;
 }
 
@@ -75,6 +82,13 @@ export async function openSession(values: Values & { readOnly?: boolean }, env: 
   if (values.session === undefined) {
     const session = new Session(withLogin(init, login, login?.password));
     return { session, file: undefined, login, relogin: login !== undefined, readOnly: false };
+  }
+  if (isSharedSession(values.session)) {
+    // The state (cookies, tokens, CSRF) is in Redis; a login record is not, so re-login needs the flags again.
+    const { redisState } = await import('../redis.js');
+    const shared = redisState({ ...parseSharedSession(values.session), timeout: 5_000 });
+    const session = new Session({ ...withLogin(init, login, login?.password ?? env[PASSWORD_ENV]), shared });
+    return { session, file: undefined, login, relogin: login !== undefined, readOnly: values.readOnly ?? false };
   }
   const file = sessionPath(values.session, env);
   if (file.startsWith(sessionsDir(env))) await ensureSessionsDir(env);

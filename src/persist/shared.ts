@@ -23,14 +23,26 @@ type Entries = Map<string, string>;
 /** Changes made by responses are pushed this long after the first one: a burst writes once. */
 const PUSH_DELAY_MS = 10;
 
-/** What the fleet shares of a session, as entries: one per cookie (`lastAccess` aside), the tokens, each feature's state. */
-export function sharedEntries(parts: PersistedParts): Entries {
+/**
+ * What the fleet shares of a session, as entries: one per cookie (`lastAccess` aside), the tokens, each
+ * feature's state. Entries of features this process does not run (no `csrf` option, no token login)
+ * are carried over from `known`: a process that cannot hold them must not delete them for the fleet.
+ */
+export function sharedEntries(parts: PersistedParts, known?: Entries): Entries {
   const doc = snapshot(parts);
   const out: Entries = new Map();
   for (const c of cookieRecords(doc.cookies)) out.set(`c:${c.key}`, c.fingerprint);
   if (doc.tokens) out.set('t', JSON.stringify(doc.tokens));
   for (const [name, value] of Object.entries(doc.state)) out.set(`s:${name}`, JSON.stringify(value));
+  for (const [id, v] of known ?? []) if (!out.has(id) && !manages(parts, id)) out.set(id, v);
   return out;
+}
+
+/** Whether this process holds entry `id` itself, so that its absence here means it was removed. */
+function manages(parts: PersistedParts, id: string): boolean {
+  if (id === 's:csrf') return parts.csrf !== undefined;
+  if (id === 't') return parts.login?.holdsTokens === true;
+  return true;
 }
 
 function subset(entries: Entries, prefix: string): string[] {
@@ -237,7 +249,7 @@ export class SharedReplica implements FleetReplica {
   }
 
   #dirty(): boolean {
-    return this.#offlineLogin || !sameEntries(sharedEntries(this.#parts), this.#baseline);
+    return this.#offlineLogin || !sameEntries(sharedEntries(this.#parts, this.#baseline), this.#baseline);
   }
 
   #schedulePush(): void {
@@ -280,7 +292,7 @@ export class SharedReplica implements FleetReplica {
    */
   async #syncOnce(fence: string | undefined, login = false): Promise<boolean> {
     const backend = this.#backend!;
-    const before = sharedEntries(this.#parts);
+    const before = sharedEntries(this.#parts, this.#baseline);
     const asLogin = login || this.#offlineLogin;
     const set: Fields = new Map();
     const del: string[] = [];
@@ -300,7 +312,7 @@ export class SharedReplica implements FleetReplica {
   /** Takes the store's state: entries changed here while the call was out stay ours (pushed next). */
   #take(reply: SyncReply, before: Entries, ownLogin: boolean): void {
     const remote = this.#opened(reply.fields);
-    const now = sharedEntries(this.#parts);
+    const now = sharedEntries(this.#parts, this.#baseline);
     if (this.#epoch !== '' && reply.epoch !== this.#epoch) {
       // The store lost the state (restart without persistence, idle TTL): this copy refills it.
       this.#baseline = new Map();
