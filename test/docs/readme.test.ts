@@ -13,6 +13,9 @@ import { startDemoServer, type DemoServer } from '../../demo/server.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SRC = pathToFileURL(join(ROOT, 'src/index.ts')).href;
+const SRC_REDIS = pathToFileURL(join(ROOT, 'src/redis.ts')).href;
+/** The README's imports of the package, pointed at the source. */
+const fromSource = (code: string) => code.replace(/from 'sessio\/redis'/g, `from '${SRC_REDIS}'`).replace(/from 'sessio'/g, `from '${SRC}'`);
 
 interface Block { lang: string; code: string; line: number }
 
@@ -23,11 +26,13 @@ function codeBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; stdout: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, args, { cwd, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
+    const child = execFile(process.execPath, args, { cwd, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}`, stdout });
     });
+    child.stdin?.end(); // as at a terminal with nothing typed: the CLI reads a piped stdin as the body
+
   });
 }
 
@@ -58,8 +63,8 @@ describe('README', () => {
 
   it.each(programs.map((b) => [b.line, b] as const))('the TypeScript block at line %i runs', async (_line, block) => {
     const file = join(dir, `block-${block.line}.mts`);
-    writeFileSync(file, withDemo(block.code).replace(/from 'sessio'/g, `from '${SRC}'`));
-    const { code, out } = await run(['--import', TSX, file], dir, {});
+    writeFileSync(file, fromSource(withDemo(block.code)));
+    const { code, out } = await run(['--import', TSX, file], dir, { REDIS_URL: 'redis://127.0.0.1:1', PW: 'secret' });
     expect(out).not.toMatch(/Error|Warning/);
     expect({ code, out }).toMatchObject({ code: 0 });
   }, 70_000);
@@ -70,7 +75,7 @@ describe('README', () => {
     expect(first.code).toMatch(/formLogin/);
     expect(first.code).toMatch(/csrf: 'spring'/);
     const file = join(dir, 'first.mts');
-    writeFileSync(file, withDemo(first.code).replace(/from 'sessio'/g, `from '${SRC}'`));
+    writeFileSync(file, fromSource(withDemo(first.code)));
     const { code, out } = await run(['--import', TSX, file], dir, {});
     expect(code).toBe(0);
     expect(out).toMatch(/^alice 201 true /m);
@@ -82,9 +87,11 @@ describe('README', () => {
   it('the CLI lines run in order, each exiting 0', async () => {
     const env = { XDG_CONFIG_HOME: join(dir, 'config'), SESSIO_PASSWORD: 'secret', NO_COLOR: '1' };
     for (const c of commands) {
-      const args = withDemo(c.text).split(/\s+/).slice(1);
-      const { code, out } = await run(['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], dir, env);
-      expect({ line: c.line, command: c.text, code, out }).toMatchObject({ code: 0 });
+      const [command, target] = withDemo(c.text).split(/\s+>\s+/);
+      const args = command!.split(/\s+/).slice(1);
+      const { code, out, stdout } = await run(['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], dir, env);
+      if (target !== undefined) writeFileSync(join(dir, target), stdout); // `sessio … > file`
+      expect(code, `README line ${c.line}: ${c.text}\n${out}`).toBe(0);
       if (/ :\d+\/api\/me$/.test(withDemo(c.text))) expect(out).toContain('"alice"'); // logged in, not a 401 page
     }
   }, 180_000);
