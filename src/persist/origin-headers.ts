@@ -13,33 +13,35 @@ export function isOriginBoundHeader(name: string): boolean {
 
 /** Default headers bound to one origin each: added only to requests whose URL has that origin. */
 export class OriginHeaders {
-  readonly #byOrigin = new Map<string, RequestHeaders>();
+  // Made on first use: most sessions never bind a header.
+  #byOrigin: Map<string, RequestHeaders> | undefined;
 
   /** Binds (or with `null` unbinds) a default header to `origin` (`https://api.example.com`). */
   bind(origin: string, name: string, value: string | string[] | null): void {
     const key = new URL(origin).origin;
     const lower = name.toLowerCase();
     if (value === null) {
-      const headers = this.#byOrigin.get(key);
+      const headers = this.#byOrigin?.get(key);
       if (!headers) return;
       delete headers[lower];
-      if (Object.keys(headers).length === 0) this.#byOrigin.delete(key);
+      if (Object.keys(headers).length === 0) this.#byOrigin!.delete(key);
       return;
     }
     for (const v of Array.isArray(value) ? value : [value]) checkHeader(lower, v);
-    let headers = this.#byOrigin.get(key);
-    if (!headers) this.#byOrigin.set(key, (headers = Object.create(null) as RequestHeaders));
+    const byOrigin = (this.#byOrigin ??= new Map());
+    let headers = byOrigin.get(key);
+    if (!headers) byOrigin.set(key, (headers = Object.create(null) as RequestHeaders));
     headers[lower] = value;
   }
 
   /** The headers bound to `url`'s origin; undefined when there are none (the usual case, checked per request). */
   for(url: URL): Readonly<RequestHeaders> | undefined {
-    return this.#byOrigin.size === 0 ? undefined : this.#byOrigin.get(url.origin);
+    return this.#byOrigin === undefined || this.#byOrigin.size === 0 ? undefined : this.#byOrigin.get(url.origin);
   }
 
   /** Every bound header, by origin, as saved; undefined when there are none. */
   save(): Record<string, RequestHeaders> | undefined {
-    if (this.#byOrigin.size === 0) return undefined;
+    if (this.#byOrigin === undefined || this.#byOrigin.size === 0) return undefined;
     const out: Record<string, RequestHeaders> = {};
     for (const [origin, headers] of this.#byOrigin) out[origin] = { ...headers };
     return out;

@@ -108,7 +108,7 @@ export class Session {
     ));
     this.originHeaders = this.#saved.originHeaders;
     this.#auth = sessionAuthScheme(options.auth, options.baseUrl);
-    this.#sensitive = new Set((options.sensitiveHeaders ?? []).map((h) => h.toLowerCase()));
+    this.#sensitive = options.sensitiveHeaders?.length ? new Set(options.sensitiveHeaders.map((h) => h.toLowerCase())) : NO_HEADERS;
     this.#log = Session.#forkLog ?? createLog(options.logger);
     this.#port = this.#makePort();
     // Cookies the jar ignores are logged like everything else (DEBUG=sessio:cookies or the logger).
@@ -478,6 +478,9 @@ function sharedTransport(options: SessionInit): Transport {
   if (clash.length) throw new RequestError(`${clash.map((k) => `\`${k}\``).join(', ')} cannot be combined with \`transport\`: give ${clash.length > 1 ? 'them' : 'it'} to the Transport`);
   return options.transport!;
 }
+
+/** Shared by every session without `sensitiveHeaders`: an empty Set still costs a table per session. */
+const NO_HEADERS: ReadonlySet<string> = new Set();
 
 /** The redirect guard of one of sessio's own requests (a login must not follow its body elsewhere). */
 const REDIRECT_GUARD = new ContextKey<BeforeRedirect>('redirectGuard');

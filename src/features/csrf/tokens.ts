@@ -58,6 +58,19 @@ export interface SavedCsrfState {
 
 const SOURCES: ReadonlySet<string> = new Set(['cookie', 'html', 'json']);
 
+/** The meta and hidden-input names of a profile, made once per profile (sessions forked from one share it). */
+const NAMES = new WeakMap<CsrfProfile, { meta: ReadonlySet<string>; inputs: ReadonlySet<string> }>();
+
+function namesOf(profile: CsrfProfile): { meta: ReadonlySet<string>; inputs: ReadonlySet<string> } {
+  let names = NAMES.get(profile);
+  if (!names) {
+    const meta = profile.meta;
+    names = { meta: new Set(meta ? [meta.token, ...(meta.header ? [meta.header] : [])] : []), inputs: new Set(profile.hiddenInputs ?? []) };
+    NAMES.set(profile, names);
+  }
+  return names;
+}
+
 /**
  * The CSRF tokens of a session, one per origin. Tokens are learned from the responses that pass
  * (cookies, meta tags, hidden inputs, the token endpoint's JSON) and only ever sent back to the origin
@@ -70,7 +83,8 @@ export class CsrfTokens {
   readonly #init: CsrfInit;
   readonly #session: SessionPort;
   readonly #tokens = new Map<string, CsrfToken>();
-  readonly #fetching = new Map<string, Promise<void>>();
+  // Made on first use: a session that never fetches a token (most forks) pays no table for it.
+  #fetching: Map<string, Promise<void>> | undefined;
   /** Per origin, the form of cookie tokens the server accepted; plain until it refuses one. */
   readonly #forms = new Map<string, TokenForm>();
   /**
@@ -88,8 +102,7 @@ export class CsrfTokens {
     this.#init = init;
     this.#session = session;
     const meta = this.profile.meta;
-    this.#metaNames = new Set(meta ? [meta.token, ...(meta.header ? [meta.header] : [])] : []);
-    this.#inputNames = new Set(this.profile.hiddenInputs ?? []);
+    ({ meta: this.#metaNames, inputs: this.#inputNames } = namesOf(this.profile));
     this.sessions = this.profile.sessionHeaders?.length ? new HeaderSessions(this.profile.sessionHeaders) : undefined;
   }
 
@@ -221,13 +234,13 @@ export class CsrfTokens {
     const tokenUrl = this.tokenUrl;
     const source = tokenUrl?.origin === origin ? tokenUrl : known?.stale || force ? known?.from : undefined;
     if (!source) return Promise.resolve();
-    let running = this.#fetching.get(origin);
+    let running = this.#fetching?.get(origin);
     if (!running) {
       running = (async () => {
         const res = await this.#session.get(source, { headers: { accept: source === tokenUrl ? 'application/json' : 'text/html' } });
         await res.cancel();
-      })().finally(() => this.#fetching.delete(origin));
-      this.#fetching.set(origin, running);
+      })().finally(() => this.#fetching?.delete(origin));
+      (this.#fetching ??= new Map()).set(origin, running);
     }
     return running;
   }
