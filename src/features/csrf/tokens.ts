@@ -101,7 +101,6 @@ export class CsrfTokens {
     this.profile = toCsrfProfile(init);
     this.#init = init;
     this.#session = session;
-    const meta = this.profile.meta;
     ({ meta: this.#metaNames, inputs: this.#inputNames } = namesOf(this.profile));
     this.sessions = this.profile.sessionHeaders?.length ? new HeaderSessions(this.profile.sessionHeaders) : undefined;
   }
