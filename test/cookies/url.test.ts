@@ -137,6 +137,9 @@ describe('CookieJar with string URLs', () => {
       jar.setCookie('d=4', 'http://127.0.0.1:8080/p/q');
       jar.setCookie('e=5; Path=/A', 'http://localhost/A/b');
     }
+    // Checked before the property run, whose random `x=1` cookies may land on these hosts too.
+    expect(byString.getCookieHeader('https://www.example.com/api/v')).toBe('b=2; a=1');
+    expect(byString.getCookieHeader('http://127.0.0.1:8080/p/')).toBe('d=4');
     fc.assert(
       fc.property(urls, (href) => {
         if (whatwg(href) === undefined) {
@@ -148,8 +151,6 @@ describe('CookieJar with string URLs', () => {
       }),
       { numRuns: 5_000 },
     );
-    expect(byString.getCookieHeader('https://www.example.com/api/v')).toBe('b=2; a=1');
-    expect(byString.getCookieHeader('http://127.0.0.1:8080/p/')).toBe('d=4');
   });
 
   it('reads the default path of a Set-Cookie from a string URL without a path', () => {
