@@ -4,6 +4,7 @@
 // message (redacted like every log line).
 import { parseChallenges } from '../auth/challenge.js';
 import type { CookieJar } from '../cookies/index.js';
+import { describeErrorBody } from '../core/errors.js';
 import { log, logOf } from '../core/log/index.js';
 import type { Stage } from '../core/pipeline.js';
 import type { PreparedRequest } from '../core/request.js';
@@ -37,19 +38,10 @@ export function diagnosis(jar: CookieJar, req: PreparedRequest, res: Response): 
   return parts.join('; ');
 }
 
-/** The server's message from a JSON error body (Spring Boot, RFC 9457) or a short text body. */
+/** The server's message, as an HTTPError shows it (Spring Boot, RFC 9457, or the text); not an HTML page. */
 function serverMessage(res: Response): string | undefined {
   if (res.body !== undefined) return undefined; // streamed: the body is the caller's
+  if (/html/i.test(res.headers.get('content-type') ?? '')) return undefined;
   const text = res.peekText().trim();
-  if (!text) return undefined;
-  if (/json/i.test(res.headers.get('content-type') ?? '')) {
-    try {
-      const body = JSON.parse(text) as Record<string, unknown>;
-      const fields = ['title', 'detail', 'error', 'message', 'error_description'].map((k) => body[k]).filter((v): v is string => typeof v === 'string' && v !== '');
-      if (fields.length) return JSON.stringify(fields.join(': ').slice(0, 200));
-    } catch {
-      // not JSON after all
-    }
-  }
-  return /html/i.test(res.headers.get('content-type') ?? '') ? undefined : JSON.stringify(text.slice(0, 200));
+  return text ? JSON.stringify(describeErrorBody(text)) : undefined;
 }

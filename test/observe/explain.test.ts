@@ -50,7 +50,7 @@ describe('diagnosis lines', () => {
     expect(line).toContain('cookies not sent: SID (Path=/app does not match /api/me)');
     expect(line).toContain('no Authorization sent');
     expect(line).toContain('WWW-Authenticate: basic realm="crm"');
-    expect(line).toContain('server says: "Unauthorized: Full authentication is required"');
+    expect(line).toContain('server says: "Unauthorized: Full authentication is required (path /api/me)"');
     expect(lines.join('\n')).not.toContain('s3cr3t-sid');
   });
 
