@@ -115,6 +115,13 @@ export class PreparedRequest {
   }
 }
 
+interface SentRequestExtra {
+  readonly body?: BodySnapshot | undefined;
+  readonly insecure?: boolean;
+  readonly customCa?: boolean;
+  readonly clientCert?: boolean;
+}
+
 /** What one hop sent: method, URL and headers. `toString()` is redacted. */
 export class SentRequest {
   constructor(
@@ -123,12 +130,17 @@ export class SentRequest {
     readonly headers: Readonly<RequestHeaders>,
     /** Header names (lower-case) redacted as secrets, besides the ones every session redacts. */
     readonly sensitiveHeaders: ReadonlySet<string>,
-    private readonly extra: { readonly body?: BodySnapshot | undefined; readonly insecure?: boolean; readonly customCa?: boolean; readonly clientCert?: boolean } = {},
-  ) {}
+    extra: SentRequestExtra = {},
+  ) {
+    this.#extra = extra;
+  }
+
+  // A true private field, so that `console.log(r.request)` shows the hop, not sessio's TLS bookkeeping.
+  readonly #extra: SentRequestExtra;
 
   /** What the body was: in-memory bodies are referenced (not copied), streams only described. */
   get body(): BodySnapshot | undefined {
-    return this.extra.body;
+    return this.#extra.body;
   }
 
   /**
@@ -146,10 +158,10 @@ export class SentRequest {
       method: this.method,
       url: this.url,
       headers: this.headers,
-      body: this.extra.body,
-      insecure: this.extra.insecure ?? false,
-      customCa: this.extra.customCa ?? false,
-      clientCert: this.extra.clientCert ?? false,
+      body: this.#extra.body,
+      insecure: this.#extra.insecure ?? false,
+      customCa: this.#extra.customCa ?? false,
+      clientCert: this.#extra.clientCert ?? false,
       sensitive: this.sensitiveHeaders,
     }, options);
   }

@@ -38,6 +38,11 @@ describe('util.inspect of public objects', () => {
       ].join('\n');
       for (const secret of secrets) expect(printed).not.toContain(secret);
       expect(printed).not.toContain(password === 'secret' ? 'password=secret' : password);
+      // The hop as sent, not sessio's TLS bookkeeping (a constructor parameter property once showed as `extra`).
+      const hop = inspect(post.request);
+      expect(hop).toMatch(/^SentRequest \{/);
+      expect(hop).toContain("method: 'POST'");
+      expect(hop).not.toMatch(/extra|insecure|customCa/);
     } finally {
       await demo.close();
     }
