@@ -4,8 +4,9 @@
  * scripts/test.sh installs both; when one is missing, `httpbinMissing()`/`httpieMissing()` say so and
  * the tests skip with that message printed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { stopChild } from './child.js';
 
 /** Debian's python, which has the packages (a pyenv python first on PATH would not). */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -51,22 +52,12 @@ export function startHttpbin(): Promise<Httpbin> {
       clearTimeout(timer);
       child.removeListener('exit', early);
       const port = Number(m[1]);
-      resolve({ url: `http://127.0.0.1:${port}`, port, close: () => stop(child) });
+      // SIGINT is gunicorn's quick shutdown (SIGTERM waits for its workers up to 30 s).
+      resolve({ url: `http://127.0.0.1:${port}`, port, close: () => stopChild(child, 'SIGINT') });
     });
   });
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGINT'); // gunicorn's quick shutdown (SIGTERM waits for workers up to 30 s)
-  });
-}
 
 export interface HttpieResult {
   code: number | null;

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopChild } from './child.js';
 import { testPki } from './tls.js';
 
 const START_TIMEOUT_MS = 10_000;
@@ -105,7 +106,7 @@ export async function startNginx(backendPort: number, options: { keepaliveReques
     origin: `https://127.0.0.1:${port}`,
     ca: pki.ca,
     stop: async () => {
-      await stopChild(child);
+      await stopChild(child, 'SIGQUIT', STOP_TIMEOUT_MS); // nginx's graceful shutdown
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -129,14 +130,3 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   throw new Error(`nginx did not listen on ${port} within ${START_TIMEOUT_MS} ms: ${output()}`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGQUIT');
-  });
-}
