@@ -69,7 +69,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     if (v.download) await downloadBody(res, v, view, io);
     else if (!v.quiet) await show(res, view, io, Date.now() - started, v.stream ?? false);
     else await res.cancel();
-    return exitCode(res, v['check-status'] ?? false, v.quiet ? undefined : io);
+    return exitCode(res, (v['check-status'] ?? false) || (v.download ?? false), v.quiet ? undefined : io);
   } finally {
     try {
       if (!cli.readOnly) await persist(cli);
@@ -325,9 +325,11 @@ async function printOffline(cli: CliSession, method: string, url: string, option
  */
 async function downloadBody(res: Response, v: Values, view: View, io: Io): Promise<void> {
   if (view.parts.has('h') && view.parts.has('H')) io.stderr.write(`${responseHead(res, palette(false), false)}\n\n`);
+  // As HTTPie: an error status (a 416 for -c past the end included) downloads nothing, leaves the file alone and
+  // exits with the --check-status code (4 for 4xx) and its warning.
   if (res.status >= 400) {
     await res.cancel();
-    throw new UsageError(`the server answered ${res.status} ${res.statusText} for ${res.url}; nothing was downloaded`, 'check the URL, or drop --download to see the response');
+    return;
   }
   if (v.output === undefined && io.stdout.isTTY !== true) {
     if (res.body) await pipeline(res.body, io.stdout, { end: false });

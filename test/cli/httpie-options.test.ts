@@ -116,6 +116,12 @@ describe('sessio HTTPie options', { timeout: 120_000 }, () => {
     expect((await stat(out)).size).toBe(256 * 1024);
     const noOutput = await runCli(['--download', '--continue', `${server.url}/file`], { env: env(), cwd: dir });
     expect(noOutput.stderr).toMatch(/--continue needs --output/);
+    // As HTTPie: an error status (here a 416, as for -c past the end) exits 4 and leaves the partial file alone.
+    await writeFile(out, 'abc');
+    const refused = await runCli(['--download', '--continue', '-o', out, `${server.url}/status/416`], { env: env() });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/warning: HTTP 416/);
+    expect(await readFile(out, 'utf8')).toBe('abc');
   });
 
   it('sorts headers and JSON keys with --sorted', async () => {
