@@ -60,19 +60,23 @@ export function applyHeaders(target: RequestHeaders, init: HeadersInit | undefin
  * redaction, stripping on cross-origin redirects) and CR/LF can never get in.
  */
 export function headerBag(initial: RequestHeaders): RequestHeaders {
-  const key = (p: string | symbol) => (typeof p === 'string' ? p.toLowerCase() : p);
-  return new Proxy(initial, {
-    get: (target, p) => Reflect.get(target, key(p)),
-    has: (target, p) => Reflect.has(target, key(p)),
-    deleteProperty: (target, p) => Reflect.deleteProperty(target, key(p)),
-    set: (target, p, value: HeaderValue) => {
-      if (typeof p !== 'string') return false;
-      applyHeaders(target, { [p]: value });
-      return true;
-    },
-    defineProperty: () => false,
-  });
+  return new Proxy(initial, HEADER_BAG);
 }
+
+const bagKey = (p: string | symbol) => (typeof p === 'string' ? p.toLowerCase() : p);
+
+/** One handler for every bag (the traps get their target): a session's bag costs no closures of its own. */
+const HEADER_BAG: ProxyHandler<RequestHeaders> = {
+  get: (target, p) => Reflect.get(target, bagKey(p)),
+  has: (target, p) => Reflect.has(target, bagKey(p)),
+  deleteProperty: (target, p) => Reflect.deleteProperty(target, bagKey(p)),
+  set: (target, p, value: HeaderValue) => {
+    if (typeof p !== 'string') return false;
+    applyHeaders(target, { [p]: value });
+    return true;
+  },
+  defineProperty: () => false,
+};
 
 /** Case-insensitive lookup in request headers. */
 export function headerValue(headers: RequestHeaders, name: string): string | undefined {

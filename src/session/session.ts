@@ -149,7 +149,7 @@ export class Session {
       ...(this.#autosave ? [this.#autosave.stage] : []),
       ...(this.#login ? [reloginStage(this.#login)] : []),
       hookStage,
-      redirectStage(beforeRedirect),
+      userRedirects,
       retryStage,
       ...(this.#limiter ? [this.#limiter.stage] : []),
       ...this.#lowerStages(),
@@ -158,7 +158,8 @@ export class Session {
 
   /** The stages of every hop, below redirects and retries; sessio's own requests run only these. */
   #lowerStages(): Stage[] {
-    return [
+    // Built once: both pipelines hold the same stage functions, not a copy of each per pipeline.
+    return this.#lower ??= [
       ...(this.#csrf ? [csrfStage(this.#csrf)] : []),
       authStage,
       cookieStage(this.cookies),
@@ -168,6 +169,8 @@ export class Session {
       recordStage(this.#har),
     ];
   }
+
+  #lower: Stage[] | undefined;
 
   #dispatch = (req: PreparedRequest): Promise<Response> => this.#transport.send(req, this.#requests);
 
@@ -199,7 +202,7 @@ export class Session {
     };
     const req = this.prepare(method, url, own);
     if (options.beforeRedirect) req.context.set(REDIRECT_GUARD, options.beforeRedirect);
-    this.#sendOwn ??= compose([redirectStage(guardedRedirect), ...this.#lowerStages()], this.#dispatch);
+    this.#sendOwn ??= compose([ownRedirects, ...this.#lowerStages()], this.#dispatch);
     return this.#sendOwn(req);
   }
 
@@ -489,6 +492,10 @@ const guardedRedirect: BeforeRedirect = async (next, res) => {
   await next.context.get(REDIRECT_GUARD)?.(next, res);
   log.redirect(next, res);
 };
+
+/** The redirect stages hold no session state: one of each for every session. */
+const userRedirects = redirectStage(beforeRedirect);
+const ownRedirects = redirectStage(guardedRedirect);
 
 async function finish(res: Response, req: PreparedRequest): Promise<Response> {
   if (!req.settings.throwHttpErrors || res.status < 400) return res;
