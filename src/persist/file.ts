@@ -80,7 +80,7 @@ export async function saveSession(parts: PersistedParts, file: string, options: 
     // A file that load() would refuse is never rewritten (downgraded, or its damage saved as ours).
     if (disk) checkLoadable(path, disk);
     const ours = snapshot(parts);
-    const merged = disk ? merge(parts.saved.baselines.get(path), ours, disk) : ours;
+    const merged = disk ? merge(parts.saved.baselines?.get(path), ours, disk) : ours;
     merged.savedAt = new Date().toISOString();
     await writeFileAtomic(path, `${JSON.stringify(merged, null, 2)}\n`);
     // The base is what *this session* held: entries merged in from disk but absent from our jar
@@ -253,7 +253,7 @@ function merge(base: Baseline | undefined, ours: SessionDocument, disk: SessionD
 }
 
 function rememberBaseline(parts: PersistedParts, path: string, doc: SessionDocument): void {
-  parts.saved.baselines.set(path, {
+  (parts.saved.baselines ??= new Map()).set(path, {
     cookies: fingerprints(keyedCookies(doc.cookies)),
     headers: fingerprints(keyedObject(doc.headers)),
     state: fingerprints(keyedObject(doc.state)),

@@ -37,8 +37,8 @@ export class SavedState {
   credentials: CredentialsRecord | undefined;
   /** Secret default headers, each bound to the origin it was given for. */
   readonly originHeaders = new OriginHeaders();
-  /** Per file path, what this session last read or wrote there. */
-  readonly baselines = new Map<string, Baseline>();
+  /** Per file path, what this session last read or wrote there (made at the first load or save). */
+  baselines: Map<string, Baseline> | undefined;
 }
 
 /** The parts of a session that a session file holds, as the session hands them to persistence. */

@@ -32,6 +32,7 @@ import { reloginStage, staleCookieGuard } from '../features/login/stage.js';
 import { CsrfTokens } from '../features/csrf/tokens.js';
 import { LoginCoordinator } from '../features/login/coordinator.js';
 import type { PortRequestOptions, SessionPort } from '../features/port.js';
+import { Port } from './port.js';
 import { PROXY } from '../transport/proxy.js';
 import { Transport, type RequestCounts } from '../transport/transport.js';
 import type { OriginStats } from '../transport/agents.js';
@@ -76,7 +77,12 @@ export class Session {
   /** The options the session was made with. */
   readonly config: Readonly<SessionInit>;
   /** A WHATWG `fetch` that goes through this session (cookies, auth, pool, redirects). */
-  readonly fetch: typeof globalThis.fetch;
+  get fetch(): typeof globalThis.fetch {
+    // Made on first use: most of the 10,000 forks of a load test never call it.
+    return (this.#fetch ??= sessionFetch(this));
+  }
+
+  #fetch: typeof globalThis.fetch | undefined;
   readonly #transport: Transport;
   /** False when the transport was given (`transport` option, {@link Session.fork}): its owner closes it. */
   readonly #ownsTransport: boolean;
@@ -136,7 +142,6 @@ export class Session {
     const autosave = autosaveOptions(options.autosave);
     this.#autosave = autosave && new Autosave(this.#parts, autosave);
     this.#autosave?.markSaved();
-    this.fetch = sessionFetch(this);
   }
 
   /**
@@ -171,21 +176,26 @@ export class Session {
   }
 
   #lower: Stage[] | undefined;
+  #lowerComposed: Send | undefined;
+
+  /** The lower stages composed once: both pipelines end in the same chain of closures. */
+  #lowerSend(): Send {
+    return (this.#lowerComposed ??= compose(this.#lowerStages(), this.#dispatch));
+  }
+
+  /** Composes the caller's pipeline onto the shared lower chain when it ends with it (a subclass may not). */
+  #compose(stages: Stage[]): Send {
+    const lower = this.#lowerStages();
+    const upper = stages.length - lower.length;
+    const endsWithLower = upper >= 0 && lower.every((stage, i) => stages[upper + i] === stage);
+    return endsWithLower ? compose(stages.slice(0, upper), this.#lowerSend()) : compose(stages, this.#dispatch);
+  }
 
   #dispatch = (req: PreparedRequest): Promise<Response> => this.#transport.send(req, this.#requests);
 
   /** What the CSRF and login features see of this session (features/port.ts). */
   #makePort(): SessionPort {
-    const request = (method: string, url: string | URL, options?: PortRequestOptions) => this.#sendOwnRequest(method, url, options);
-    return {
-      baseUrl: this.config.baseUrl === undefined ? undefined : new URL(String(this.config.baseUrl)),
-      cookies: this.cookies,
-      log: this.#log,
-      resolve: (url) => resolveUrl(url, this.config.baseUrl),
-      request,
-      get: (url, options) => request('GET', url, options),
-      post: (url, options) => request('POST', url, options),
-    };
+    return new Port(this.config.baseUrl, this.cookies, this.#log, (method, url, options) => this.#sendOwnRequest(method, url, options));
   }
 
   /**
@@ -202,7 +212,7 @@ export class Session {
     };
     const req = this.prepare(method, url, own);
     if (options.beforeRedirect) req.context.set(REDIRECT_GUARD, options.beforeRedirect);
-    this.#sendOwn ??= compose([ownRedirects, ...this.#lowerStages()], this.#dispatch);
+    this.#sendOwn ??= compose([ownRedirects], this.#lowerSend());
     return this.#sendOwn(req);
   }
 
@@ -211,7 +221,7 @@ export class Session {
     const req = this.prepare(method, url, options);
     const { total } = req.settings.timeout;
     const userSignal = options.signal;
-    const send = (this.#send ??= compose(this.stages(), this.#dispatch));
+    const send = (this.#send ??= this.#compose(this.stages()));
     if (total === undefined && !userSignal) return finish(await send(req), req);
     const ac = new AbortController();
     req.settings.signal = ac.signal;

@@ -30,7 +30,7 @@ describe('util.inspect of public objects', () => {
       ];
       expect(secrets[0]!.length).toBeGreaterThan(8); // there is a session id to leak
       expect(post.request.headers['x-csrf-token']).toBeDefined();
-      const objects = { s, jar: s.cookies, me, post, request: post.request, history: me.history, err, prepared: s.prepare('GET', '/api/me'), explain: s.explain('/api/me'), har: s.har(), stats: s.stats() };
+      const objects = { s, jar: s.cookies, me, post, request: post.request, history: me.history, err, prepared: s.prepare('GET', '/api/me'), explain: s.explain('/api/me'), har: s.har(), stats: s.stats(), strategy: s.config.login };
       const printed = [
         inspect(objects, { depth: Infinity, showHidden: true, getters: true }),
         ...Object.values(objects).map((o) => String(o)),

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RequestError, Session, TLSError, Transport } from '../../src/index.js';
+import { RequestError, Session, TLSError, Transport, formLogin } from '../../src/index.js';
 import { startHttpServer, startHttpsServer, testPki, type TestServer } from '../helpers/tls.js';
 
 /** Echoes the cookies it got; /set?name=value sets one. */
@@ -73,5 +73,27 @@ describe('many sessions on one transport', () => {
     const transport = new Transport();
     expect(() => new Session({ transport, pool: { connections: 2 } })).toThrow(RequestError);
     expect(() => new Session({ transport, trustEnv: false, http2: true })).toThrow(/`trustEnv`, `http2` cannot be combined with `transport`/);
+  });
+});
+
+describe('forks keep their own login and CSRF state', () => {
+  it('a fork that logs in does not log in its sibling, nor hand it its CSRF token', async () => {
+    const { startDemoServer } = await import('../../demo/server.js');
+    const demo = await startDemoServer();
+    const base = new Session({ baseUrl: demo.url, csrf: 'spring' });
+    const alice = base.fork({ login: formLogin({ url: '/login', username: 'alice', password: 'secret' }) });
+    const guest = base.fork();
+    try {
+      expect((await alice.post('/api/items', { json: { name: 'milk' } })).status).toBe(201);
+      expect(alice.explain('/api/items').csrf).toMatchObject({ header: 'x-csrf-token', source: 'html' });
+      expect((await guest.get('/api/me')).status).toBe(401);
+      expect(guest.explain('/api/items').csrf).toMatchObject({ header: undefined, reason: expect.stringContaining('no token known') });
+      expect(guest.cookies.getCookieHeader(`${demo.url}/`)).not.toBe(alice.cookies.getCookieHeader(`${demo.url}/`));
+      expect(String(base)).not.toContain('login=form');
+    } finally {
+      await Promise.all([alice.close(), guest.close()]);
+      await base.close();
+      await demo.close();
+    }
   });
 });

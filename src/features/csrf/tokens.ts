@@ -85,14 +85,14 @@ export class CsrfTokens {
   readonly #tokens = new Map<string, CsrfToken>();
   // Made on first use: a session that never fetches a token (most forks) pays no table for it.
   #fetching: Map<string, Promise<void>> | undefined;
-  /** Per origin, the form of cookie tokens the server accepted; plain until it refuses one. */
-  readonly #forms = new Map<string, TokenForm>();
+  /** Per origin, the form of cookie tokens the server accepted; plain until it refuses one (made on first use). */
+  #forms: Map<string, TokenForm> | undefined;
   /**
    * Origins whose own responses set the token cookie. Cookies ignore ports, so the jar's cookie for a
    * URL may have come from another server on the host: it is only used for an origin listed here (or
-   * the `baseUrl` origin, for a jar loaded from disk).
+   * the `baseUrl` origin, for a jar loaded from disk). Made on first use.
    */
-  readonly #cookieOrigins = new Set<string>();
+  #cookieOrigins: Set<string> | undefined;
   readonly #metaNames: ReadonlySet<string>;
   readonly #inputNames: ReadonlySet<string>;
   #tokenUrl: URL | undefined | null = null;
@@ -121,12 +121,12 @@ export class CsrfTokens {
 
   /** The form cookie tokens are sent to `origin` in: the one its server last accepted, else plain. */
   formFor(origin: string): TokenForm {
-    return this.#forms.get(origin) ?? 'plain';
+    return this.#forms?.get(origin) ?? 'plain';
   }
 
   /** The server took the request: a masked or plain cookie token it accepted is the form to use from now on. */
   accepted(url: URL, sent: SentToken | undefined): void {
-    if (sent?.form !== undefined) this.#forms.set(url.origin, sent.form);
+    if (sent?.form !== undefined) (this.#forms ??= new Map()).set(url.origin, sent.form);
   }
 
   /** The token endpoint, resolved against `baseUrl`. */
@@ -254,14 +254,14 @@ export class CsrfTokens {
   exportState(): SavedCsrfState | undefined {
     const profile = jsonSafeInit(this.#init);
     const headerSessions = this.sessions?.exportState();
-    if (!this.#tokens.size && !this.#forms.size && !headerSessions && profile === undefined) return undefined;
+    if (!this.#tokens.size && !this.#forms?.size && !headerSessions && profile === undefined) return undefined;
     const tokens = [...this.#tokens].map(([origin, t]): SavedCsrfToken => ({
       origin, token: t.token, header: t.header, source: t.source, from: t.from.href, stale: t.stale, ...(t.param !== undefined && { param: t.param }),
     }));
     return {
       ...(profile !== undefined && { profile }),
       tokens,
-      ...(this.#forms.size && { forms: Object.fromEntries(this.#forms) }),
+      ...(this.#forms?.size && { forms: Object.fromEntries(this.#forms) }),
       ...(headerSessions && { headerSessions }),
     };
   }
@@ -293,7 +293,7 @@ export class CsrfTokens {
   #importForms(value: unknown): void {
     if (!isRecord(value)) return;
     for (const [origin, form] of Object.entries(value)) {
-      if ((form === 'plain' || form === 'masked') && isOrigin(origin)) this.#forms.set(origin, form);
+      if ((form === 'plain' || form === 'masked') && isOrigin(origin)) (this.#forms ??= new Map()).set(origin, form);
     }
   }
 
@@ -304,7 +304,7 @@ export class CsrfTokens {
     // The jar has applied the Set-Cookie already (the cookie stage runs inside this one): ask it.
     const value = this.#cookieValue(url);
     if (value) {
-      this.#cookieOrigins.add(url.origin);
+      (this.#cookieOrigins ??= new Set()).add(url.origin);
       return this.#set(url.origin, { token: value, header: this.profile.cookie!.header, source: 'cookie', from: url });
     }
     // Spring 6 clears the cookie at login and logout and issues the next token only when something
@@ -382,7 +382,7 @@ export class CsrfTokens {
 
   /** The token cookie's value for `url`, when `url`'s origin is the one that set it. */
   #ownCookie(url: URL): string | undefined {
-    if (!this.#cookieOrigins.has(url.origin) && this.#session.baseUrl?.origin !== url.origin) return undefined;
+    if (!this.#cookieOrigins?.has(url.origin) && this.#session.baseUrl?.origin !== url.origin) return undefined;
     return this.#cookieValue(url);
   }
 

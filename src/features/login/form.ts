@@ -2,7 +2,7 @@ import { AuthenticationError } from '../../core/errors.js';
 import { log } from '../../core/log/index.js';
 import type { Response } from '../../core/response.js';
 import { findLoginForm, findPageMessage, type LoginForm } from './page.js';
-import type { LoginContext, LoginStrategy, ReloginOptions } from './types.js';
+import type { LoginContext, LoginCredentials, LoginStrategy, ReloginOptions } from './types.js';
 import { defaultOrigins } from './origins.js';
 import { credentialRequest } from './requests.js';
 
@@ -200,35 +200,58 @@ async function attemptLogin(ctx: LoginContext, options: FormLoginOptions, ajax: 
  * ```
  */
 export function formLogin(options: FormLoginOptions): LoginStrategy {
-  const { relogin, replayUnsafe, isLoggedOut, origins } = options;
-  const ajax: Record<string, string> = options.ajax ? { 'x-requested-with': 'XMLHttpRequest' } : {};
-  return {
-    kind: 'form',
-    eager: false,
-    options: { relogin, replayUnsafe, isLoggedOut, origins },
-    loginUrl: (ctx) => ctx.resolve(options.url),
-    origins: (ctx) => defaultOrigins(ctx, options.url, origins),
-    credentials: () => ({ username: options.username, password: options.password }),
-    async login(ctx) {
-      // Responses to requests sent before the login may still arrive and replace the session cookie
-      // between our GET and POST; the server then refuses the form. Start over when that happened.
-      for (let attempt = 1; ; attempt++) {
-        const outcome = await attemptLogin(ctx, options, ajax);
-        if (outcome === 'ok') return;
-        if (!outcome.raced || attempt >= MAX_ATTEMPTS) throw outcome.error;
-      }
-    },
-    ...(options.rememberMe && {
-      withheldCookies: new Set([REMEMBER_ME_COOKIE]),
-      async renew(ctx: LoginContext) {
-        if (await rememberMeLogin(ctx, ctx.resolve(options.url))) return;
+  return new FormLogin(options);
+}
+
+// A class, so that its methods live on a prototype: a load test's 10,000 sessions each hold one.
+class FormLogin implements LoginStrategy {
+  readonly kind = 'form';
+  readonly eager = false;
+  readonly options: ReloginOptions;
+  // `declare`: not defined at all unless remember-me is on, so `console.log` shows only what is set.
+  declare readonly withheldCookies?: ReadonlySet<string>;
+  declare readonly renew?: (ctx: LoginContext) => Promise<void>;
+  readonly #o: FormLoginOptions;
+
+  constructor(o: FormLoginOptions) {
+    this.#o = o;
+    const { relogin, replayUnsafe, isLoggedOut, origins } = o;
+    this.options = Object.fromEntries(Object.entries({ relogin, replayUnsafe, isLoggedOut, origins }).filter(([, v]) => v !== undefined));
+    if (o.rememberMe) {
+      this.withheldCookies = new Set([REMEMBER_ME_COOKIE]);
+      this.renew = async (ctx) => {
+        if (await rememberMeLogin(ctx, ctx.resolve(o.url))) return;
         await this.login(ctx);
-      },
-    }),
-    async logout(ctx) {
-      if (options.logoutUrl === undefined) return;
-      const res = await ctx.session.post(ctx.resolve(options.logoutUrl), { headers: { accept: 'text/html,application/xhtml+xml' } });
-      await res.cancel();
-    },
-  };
+      };
+    }
+  }
+
+  loginUrl(ctx: LoginContext): URL {
+    return ctx.resolve(this.#o.url);
+  }
+
+  origins(ctx: LoginContext): ReadonlySet<string> {
+    return defaultOrigins(ctx, this.#o.url, this.#o.origins);
+  }
+
+  credentials(): LoginCredentials {
+    return { username: this.#o.username, password: this.#o.password };
+  }
+
+  async login(ctx: LoginContext): Promise<void> {
+    // Responses to requests sent before the login may still arrive and replace the session cookie
+    // between our GET and POST; the server then refuses the form. Start over when that happened.
+    const ajax: Record<string, string> = this.#o.ajax ? { 'x-requested-with': 'XMLHttpRequest' } : {};
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await attemptLogin(ctx, this.#o, ajax);
+      if (outcome === 'ok') return;
+      if (!outcome.raced || attempt >= MAX_ATTEMPTS) throw outcome.error;
+    }
+  }
+
+  async logout(ctx: LoginContext): Promise<void> {
+    if (this.#o.logoutUrl === undefined) return;
+    const res = await ctx.session.post(ctx.resolve(this.#o.logoutUrl), { headers: { accept: 'text/html,application/xhtml+xml' } });
+    await res.cancel();
+  }
 }
