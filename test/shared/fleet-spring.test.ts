@@ -16,7 +16,7 @@ type Stats = Record<string, number>;
 const stats = async (server: SpringServer, path = '/test/stats', method = 'GET'): Promise<Stats> =>
   (await (await fetch(server.url + path, { method })).json()) as Stats;
 
-if (!hasRedis) console.warn('[sessio] redis-server missing: the Spring fleet test is skipped');
+// Skips when ../shared (spring.ts) or redis-server (redis.ts) is missing; both helpers say why.
 describe.skipIf(springSkipReason !== undefined || !hasRedis)('shared session fleet against the real Spring Security chain', () => {
   let redis: RedisServer;
   let server: SpringServer;
