@@ -54,13 +54,17 @@ describe.skipIf(!hasRedis)('shared session fleet (redis-server)', () => {
     expect(app.stats.loginPosts).toBe(2);
   }, 300_000);
 
-  it('8 processes at a shared 20 req/s budget: at most 20 (+1 burst) reach the server in any 1 s', async () => {
+  it('8 processes at a shared 20 req/s budget: at most 20 (+1 burst) reach the server in any 1 s, give or take one late arrival', async () => {
     app.hits.length = 0;
     const results = await runFleet(8, { mode: 'rate', app: app.url, redis: redis.url, name: 'fleet-rate', count: 10, concurrency: 4, requests: 20 }) as { statuses: number[]; warnings: string[] }[];
     expect(results.flatMap((r) => r.warnings)).toEqual([]); // the budget was the shared one throughout
     expect(results.flatMap((r) => r.statuses).every((s) => s === 200)).toBe(true);
     expect(app.hits).toHaveLength(80);
-    expect(maxInWindow(app.hits, 1000)).toBeLessThanOrEqual(21);
+    // 80 requests at 20/s with a burst of 1 span at least (80 - 21) / 20 s, however late some arrive.
+    expect(Math.max(...app.hits) - Math.min(...app.hits)).toBeGreaterThanOrEqual(2_900);
+    // Slots are 50 ms apart on Redis' clock; a process descheduled between taking its slot and sending
+    // (2 cores, 8 workers, a JVM beside them in CI) can bring one request into the next second.
+    expect(maxInWindow(app.hits, 1000)).toBeLessThanOrEqual(22);
   }, 300_000);
 
   it('a 429 with Retry-After seen by one process pauses the origin for the others', async () => {
