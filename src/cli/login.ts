@@ -18,14 +18,16 @@ export async function runLogin(cmd: LoginCommand, io: Io): Promise<number> {
   const username = v.user!;
   const password = await obtainPassword(username, url, v['password-stdin'] ?? false, io);
   const record: LoginRecord = { url, username, ...(csrf && { csrf }), ...(v['save-password'] && { password }) };
-  const cli = await openSession({ ...v, session: v.session ?? 'default' }, io.env, network, { ...record, password });
+  const name = v.session ?? 'default';
+  const cli = await openSession({ ...v, session: name }, io.env, network, { ...record, password });
   try {
     await cli.session.login();
     await persist(cli, { login: record });
   } finally {
     await cli.session.close();
   }
-  if (!v.quiet) await write(io.stdout, `Logged in to ${new URL(url).origin} as ${username}; session saved to ${cli.file ?? 'Redis'}\n`);
+  // As in HTTPie, a request uses a session only with --session: say which name to give it.
+  if (!v.quiet) await write(io.stdout, `Logged in to ${new URL(url).origin} as ${username}; session saved to ${cli.file ?? 'Redis'} (use it with --session ${name})\n`);
   return 0;
 }
 
