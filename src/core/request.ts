@@ -124,6 +124,7 @@ interface SentRequestExtra {
 
 /** What one hop sent: method, URL and headers. `toString()` is redacted. */
 export class SentRequest {
+  /** @internal sessio records one per hop; users read them from `r.request` and `r.history`. */
   constructor(
     readonly method: string,
     readonly url: string,
