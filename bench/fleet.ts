@@ -5,10 +5,10 @@
 //      number of logins the server counted for it (1 per expiry: one process logs in for all).
 // `npm run build && npx tsx bench/fleet.ts [reps] [ms]`; needs redis-server (Debian's). Bounded: every
 // worker runs `ms` and is killed after a minute.
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../test/helpers/redis.js';
+import { runFleet } from '../test/shared/fleet-helpers.js';
 import { startFleetApp } from '../test/shared/fixtures/fleet-app.js';
 import { TS_CHILD_ARGV } from './child-argv.js';
 import { spread } from './measure.js';
@@ -21,38 +21,9 @@ const EXPIRIES = 6;
 const MODULE = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
 
-interface Running {
-  child: ChildProcess;
-  ready: Promise<void>;
-  result: Promise<unknown>;
-}
-
-function startWorker(job: Record<string, unknown>): Running {
-  const child = spawn(process.execPath, [...TS_CHILD_ARGV, WORKER, JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  let out = '';
-  let onReady = () => undefined as void;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.startsWith('ready\n')) onReady();
-  });
-  const result = new Promise<unknown>((resolve, reject) => child.once('exit', (code) => {
-    clearTimeout(kill);
-    const line = out.split('\n').filter(Boolean)[1];
-    if (code === 0 && line) resolve(JSON.parse(line));
-    else reject(new Error(`fleet worker exited with ${code}`));
-  }));
-  result.catch(() => onReady());
-  return { child, ready, result };
-}
-
+/** `PROCESSES` workers of bench/fleet-worker.ts, released together; each is killed after a minute. */
 async function fleet<T>(job: Record<string, unknown>, during?: () => Promise<void>): Promise<T[]> {
-  const workers = Array.from({ length: PROCESSES }, () => startWorker(job));
-  await Promise.all(workers.map((w) => w.ready));
-  for (const w of workers) w.child.stdin!.write('go\n');
-  await during?.();
-  return (await Promise.all(workers.map((w) => w.result))) as T[];
+  return (await runFleet(PROCESSES, job, { script: [...TS_CHILD_ARGV, WORKER], killAfterMs: 60_000, ...(during && { during }) })) as T[];
 }
 
 const app = await startFleetApp();

@@ -23,8 +23,17 @@ export interface Worker {
   go(): void;
 }
 
-export function startWorker(job: Record<string, unknown>): Worker {
-  const child = spawn(process.execPath, [workerScript(), JSON.stringify(job)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/** How to run a worker other than fixtures/worker.ts (bench/fleet.ts), and a bound on its life. */
+export interface WorkerOptions {
+  /** Node arguments before the job's JSON; default: the bundled fixtures/worker.ts. */
+  script?: string[];
+  /** SIGKILL the worker after this long (default: never; the tests' own timeouts bound them). */
+  killAfterMs?: number;
+}
+
+export function startWorker(job: Record<string, unknown>, options: WorkerOptions = {}): Worker {
+  const child = spawn(process.execPath, [...(options.script ?? [workerScript()]), JSON.stringify(job)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const kill = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
   let out = '';
   let err = '';
   let onReady: () => void = () => undefined;
@@ -36,6 +45,7 @@ export function startWorker(job: Record<string, unknown>): Worker {
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const result = new Promise<unknown>((resolve, reject) => {
     child.once('exit', (code, signal) => {
+      clearTimeout(kill);
       const line = out.split('\n').filter(Boolean)[1];
       if (code === 0 && line) resolve(JSON.parse(line));
       else reject(new Error(`worker exited with ${code ?? signal}: ${err.slice(-2000)}`));
@@ -45,12 +55,16 @@ export function startWorker(job: Record<string, unknown>): Worker {
   return { child, ready, result, go: () => child.stdin!.write('go\n') };
 }
 
-/** Starts `n` workers, waits until each is connected, then releases them all at once. */
-export async function runFleet(n: number, job: Record<string, unknown>): Promise<unknown[]> {
-  const workers = Array.from({ length: n }, () => startWorker(job));
+/**
+ * Starts `n` workers, waits until each is connected, then releases them all at once; `during` runs
+ * while they work (a server expiring sessions under them).
+ */
+export async function runFleet(n: number, job: Record<string, unknown>, options: WorkerOptions & { during?: () => Promise<void> } = {}): Promise<unknown[]> {
+  const workers = Array.from({ length: n }, () => startWorker(job, options));
   try {
     await Promise.all(workers.map((w) => w.ready));
     for (const w of workers) w.go();
+    await options.during?.();
     return await Promise.all(workers.map((w) => w.result));
   } finally {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
