@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './child.js';
 
 export const hasRedis = spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0;
 if (!hasRedis) console.warn('redis-server/redis-cli not found: the shared-session (Redis) tests are skipped. Install Debian\'s redis-server (npm test does).');
@@ -49,12 +50,10 @@ function launch(port: number, dir: string, extra: string[]): ChildProcess {
   return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], { stdio: 'ignore' });
 }
 
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const done = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
+const STOP_GRACE_MS = 3_000;
+
+async function stopServer(child: ChildProcess | undefined): Promise<void> {
+  if (child) await stopChild(child, 'SIGTERM', STOP_GRACE_MS);
 }
 
 export async function startRedis(extra: string[] = []): Promise<RedisServer> {
@@ -69,11 +68,11 @@ export async function startRedis(extra: string[] = []): Promise<RedisServer> {
       await waitForPing(port, child);
     },
     async stop() {
-      await stopChild(child);
+      await stopServer(child);
     },
     cli: (...args) => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args]).stdout.toString().trim(),
     async close() {
-      await stopChild(child);
+      await stopServer(child);
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -100,7 +99,7 @@ export async function startCluster(): Promise<RedisCluster> {
     nodes.push({ port, child });
   }
   const close = async () => {
-    await Promise.all(nodes.map((n) => stopChild(n.child)));
+    await Promise.all(nodes.map((n) => stopServer(n.child)));
     await rm(dir, { recursive: true, force: true });
   };
   try {
