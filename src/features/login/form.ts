@@ -208,7 +208,7 @@ class FormLogin implements LoginStrategy {
   readonly kind = 'form';
   readonly eager = false;
   readonly options: ReloginOptions;
-  // `declare`: not defined at all unless remember-me is on, so `console.log` shows only what is set.
+  // `declare`: defined only when remember-me is on, as the object this class replaced did.
   declare readonly withheldCookies?: ReadonlySet<string>;
   declare readonly renew?: (ctx: LoginContext) => Promise<void>;
   readonly #o: FormLoginOptions;
@@ -216,7 +216,7 @@ class FormLogin implements LoginStrategy {
   constructor(o: FormLoginOptions) {
     this.#o = o;
     const { relogin, replayUnsafe, isLoggedOut, origins } = o;
-    this.options = Object.fromEntries(Object.entries({ relogin, replayUnsafe, isLoggedOut, origins }).filter(([, v]) => v !== undefined));
+    this.options = { relogin, replayUnsafe, isLoggedOut, origins };
     if (o.rememberMe) {
       this.withheldCookies = new Set([REMEMBER_ME_COOKIE]);
       this.renew = async (ctx) => {
