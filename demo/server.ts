@@ -4,7 +4,9 @@
  * - POST /login: checks the CSRF token and the password (alice/secret), issues a NEW session id
  *   (session-fixation protection, as Spring does) and redirects 302 to /.
  * - GET /api/me, GET/POST /api/items: JSON, 401 without a logged-in session; POST needs `X-CSRF-TOKEN`.
- * - POST /logout; `expireSessions()` forgets every session, as a server-side timeout would.
+ * - POST /api/auth/token: JSON {username, password} → {access_token, expires_in}; /api/* also takes
+ *   that token as `Authorization: Bearer` (no session and no CSRF token then, as a Spring resource server).
+ * - POST /logout; `expireSessions()` forgets every session and token, as a server-side timeout would.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -35,13 +37,17 @@ function cookieOf(req: http.IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+async function readBody(req: http.IncomingMessage): Promise<string> {
   let body = '';
   for await (const chunk of req) {
     body += chunk;
     if (body.length > 1_000_000) break;
   }
-  return new URLSearchParams(body);
+  return body;
+}
+
+async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req));
 }
 
 function loginPage(csrf: string, error: boolean): string {
@@ -58,6 +64,7 @@ function loginPage(csrf: string, error: boolean): string {
 /** Starts the demo server on 127.0.0.1 (port 0 = any free port). */
 export async function startDemoServer(port = 0): Promise<DemoServer> {
   const sessions = new Map<string, DemoSession>();
+  const bearers = new Map<string, string>();
   const items: { id: number; name: string }[] = [];
   let logins = 0;
 
@@ -99,9 +106,26 @@ export async function startDemoServer(port = 0): Promise<DemoServer> {
       res.writeHead(200, { 'content-type': 'text/html' }).end(`<p>Welcome ${session.user}</p><meta name="_csrf" content="${session.csrf}">`);
       return;
     }
+    if (url.pathname === '/api/auth/token' && req.method === 'POST') {
+      let body: { username?: unknown; password?: unknown } = {};
+      try {
+        body = JSON.parse(await readBody(req)) as typeof body;
+      } catch { /* a bad body is bad credentials */ }
+      if (body.username !== 'alice' || body.password !== 'secret') return json(res, 401, { error: 'Bad credentials' });
+      const access = token();
+      bearers.set(access, 'alice');
+      logins++;
+      return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: 3600 });
+    }
+    const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined && url.pathname.startsWith('/api/')) {
+      const user = bearers.get(bearer);
+      if (!user) return json(res, 401, { error: 'invalid_token' });
+      session = { user, csrf: '' };
+    }
     if (url.pathname.startsWith('/api/')) {
       if (!session?.user) return json(res, 401, { error: 'Unauthorized', message: 'Full authentication is required' });
-      if (req.method !== 'GET' && req.headers['x-csrf-token'] !== session.csrf) return json(res, 403, { error: 'Invalid CSRF Token' });
+      if (bearer === undefined && req.method !== 'GET' && req.headers['x-csrf-token'] !== session.csrf) return json(res, 403, { error: 'Invalid CSRF Token' });
       if (url.pathname === '/api/me') return json(res, 200, { user: session.user });
       if (url.pathname === '/api/csrf') return json(res, 200, { headerName: 'X-CSRF-TOKEN', parameterName: '_csrf', token: session.csrf });
       if (url.pathname === '/api/items' && req.method === 'GET') return json(res, 200, items);
@@ -129,7 +153,10 @@ export async function startDemoServer(port = 0): Promise<DemoServer> {
     get logins() {
       return logins;
     },
-    expireSessions: () => sessions.clear(),
+    expireSessions: () => {
+      sessions.clear();
+      bearers.clear();
+    },
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { isItem } from './items.js';
+import type { LoginKind } from '../index.js';
+
 
 /** Every option of every command; each command checks which ones apply. */
 const OPTIONS = {
@@ -28,6 +30,20 @@ const OPTIONS = {
   csrf: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   'save-password': { type: 'boolean' },
+  'client-id': { type: 'string' },
+  'client-auth': { type: 'string' },
+  'client-secret-stdin': { type: 'boolean' },
+  scope: { type: 'string', multiple: true },
+  param: { type: 'string', multiple: true },
+  origin: { type: 'string', multiple: true },
+  'token-path': { type: 'string' },
+  'token-header': { type: 'string' },
+  'refresh-token-path': { type: 'string' },
+  'refresh-url': { type: 'string' },
+  'refresh-before-seconds': { type: 'string' },
+  scheme: { type: 'string' },
+  'username-field': { type: 'string' },
+  'password-field': { type: 'string' },
   auth: { type: 'string', short: 'a' },
   'auth-type': { type: 'string', short: 'A' },
   offline: { type: 'boolean' },
@@ -54,6 +70,9 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
+/** The logins `sessio login KIND` makes. */
+export const LOGIN_KINDS: readonly LoginKind[] = ['form', 'jwt', 'client-credentials', 'password-grant'];
+
 export type Values = ReturnType<typeof parse>['values'];
 
 /** Every long option and its short letter, for `sessio completion`. */
@@ -72,7 +91,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'request'; values: Values; method: string | undefined; url: string; items: string[] }
-  | { kind: 'login'; values: Values; url: string }
+  | { kind: 'login'; values: Values; login: LoginKind; url: string }
   | { kind: 'session'; values: Values; action: 'list' | 'show' | 'rm'; name: string | undefined }
   | { kind: 'cookies'; values: Values; action: 'list' | 'import' | 'export'; arg: string | undefined }
   | { kind: 'completion'; shell: 'bash' | 'zsh' };
@@ -101,16 +120,21 @@ export function parseCommand(argv: string[]): Command {
     return { kind: 'completion', shell: rest[0] };
   }
   if (first === 'cookies' && rest.length >= 1 && rest.length <= 2 && !isItem(rest[0]!)) return cookiesCommand(values, rest);
-  if (first === 'login' && rest.length === 0) throw new UsageError('login needs the URL of the login page', 'e.g. sessio login :8080/login --user alice');
-  if (first === 'login' && rest.length === 1) {
-    if (!values.user) throw new UsageError('login needs --user NAME', 'e.g. sessio login :8080/login --user alice');
-    return { kind: 'login', values, url: rest[0]! };
-  }
+  if (first === 'login' && rest.length <= 2 && !rest.some(isItem)) return loginCommand(values, rest);
   // HTTPie's guess: a first word of letters followed by a URL (not an item) is the method.
   if (/^[A-Za-z]+$/.test(first) && rest.length > 0 && !isItem(rest[0]!)) {
     return { kind: 'request', values, method: first.toUpperCase(), url: rest[0]!, items: rest.slice(1) };
   }
   return { kind: 'request', values, method: undefined, url: first, items: rest };
+}
+
+/** `sessio login [KIND] URL`: KIND is form (the default), jwt, client-credentials or password-grant. */
+function loginCommand(values: Values, rest: string[]): Command {
+  const login = rest.length === 2 ? rest[0]! : 'form';
+  const url = rest.at(-1);
+  if (!LOGIN_KINDS.includes(login as LoginKind)) throw new UsageError(`login ${login}: unknown kind of login`, `use one of ${LOGIN_KINDS.join(', ')}`);
+  if (url === undefined || LOGIN_KINDS.includes(url as LoginKind)) throw new UsageError('login needs the URL of the login page or token endpoint', 'e.g. sessio login :8080/login --user alice');
+  return { kind: 'login', values, login: login as LoginKind, url };
 }
 
 /** `sessio cookies URL`, `sessio cookies import FILE`, `sessio cookies export`. */

@@ -1,4 +1,4 @@
-import { OPTION_FLAGS } from './args.js';
+import { LOGIN_KINDS, OPTION_FLAGS } from './args.js';
 
 const COMMANDS = ['login', 'session', 'cookies', 'completion', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -17,6 +17,7 @@ _sessio() {
     session) COMPREPLY=( $(compgen -W "list show rm" -- "$cur") ); return ;;
     cookies) COMPREPLY=( $(compgen -W "import export" -- "$cur") ); return ;;
     completion) COMPREPLY=( $(compgen -W "bash zsh" -- "$cur") ); return ;;
+    login) COMPREPLY=( $(compgen -W "${LOGIN_KINDS.join(' ')}" -- "$cur") ); return ;;
   esac
   if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "${words}" -- "$cur") ); return; fi
   [[ $COMP_CWORD -eq 1 ]] && COMPREPLY=( $(compgen -W "${COMMANDS.join(' ')}" -- "$cur") )

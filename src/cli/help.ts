@@ -1,5 +1,8 @@
 export const HELP = `Usage: sessio [OPTIONS] [METHOD] URL [ITEM...]
-       sessio login URL --user NAME [--csrf spring|django|rails|angular] [--session NAME (default: default)]
+       sessio login [form] URL --user NAME [--csrf PROFILE] [--session NAME (default: default)]
+       sessio login jwt URL --user NAME [--refresh-url URL] [--origin API_ORIGIN]...
+       sessio login client-credentials TOKEN_URL --client-id ID [--scope S] [--origin API_ORIGIN]...
+       sessio login password-grant TOKEN_URL --client-id ID --user NAME [--scope S]
        sessio session list | show NAME | rm NAME
 
 An HTTP client for the terminal whose session (cookies, headers, login) persists between calls.
@@ -64,10 +67,29 @@ Network    --timeout SECONDS     connect and idle-read timeout
            --check-status        exit 3 for 3xx, 4 for 4xx, 5 for 5xx
            (*) --path-as-is and --boundary are refused: URLs are normalised (WHATWG) and
            multipart boundaries are always random
-Login      -u, --user NAME       user name for sessio login;  password from $SESSIO_PASSWORD,
-                                 --password-stdin, or a prompt without echo
+Login      form (default)        GET the login page, POST its form with the CSRF field; the
+                                 session cookie is the login
+           jwt                   POST {"username","password"} as JSON, send the token as Bearer
+           client-credentials, password-grant    OAuth 2 token endpoint (RFC 6749 4.4, 4.3)
+           -u, --user NAME       user name; password from $SESSIO_PASSWORD, --password-stdin,
+                                 or a prompt without echo
+           --client-id ID        OAuth 2 client; its secret from $SESSIO_CLIENT_SECRET or
+                                 --client-secret-stdin (none: a public client)
+           --client-auth basic|post   how the secret is sent (default basic)
+           --scope SCOPE         OAuth 2 scope (repeatable);  --param NAME=VALUE  extra token
+                                 request parameter (audience, resource…; repeatable)
+           --origin URL          an origin the token is sent to (repeatable; default: the login
+                                 URL's origin only); requests elsewhere never carry it
+           --username-field F, --password-field F   names in the form or the JWT login's JSON
+           --token-path P, --token-header H    where the JWT is in the answer (default
+                                 access_token, accessToken, token, jwt, id_token)
+           --refresh-url URL, --refresh-token-path P   JWT refresh endpoint, refresh token's path
+           --refresh-before-seconds N   refresh N seconds before the token expires (default 30)
+           --scheme WORD         Authorization scheme for the JWT (default Bearer)
            --csrf PROFILE        CSRF handling for the login form and later requests
-           --save-password       keep the password in the session file (0600) for re-login
+           --save-password       keep the password and client secret in the session file (0600)
+                                 for re-login; without it, tokens are refreshed while the refresh
+                                 token lasts, then $SESSIO_PASSWORD / $SESSIO_CLIENT_SECRET are read
 
 Exit codes: 0 ok, 1 error, 2 timeout, 3/4/5 with --check-status, 6 too many redirects.
 `;

@@ -1,34 +1,61 @@
-import type { LoginRecord } from '../index.js';
-import type { Command } from './args.js';
+import type { LoginKind, LoginRecord } from '../index.js';
+import type { Command, Values } from './args.js';
 import { UsageError } from './errors.js';
 import { write, type Io } from './io.js';
+import { CLIENT_SECRET_ENV, hasUser, isOAuth, loginRecord, type LoginSecrets } from './logins.js';
 import { networkInit, openSession, persist } from './open.js';
 import { PASSWORD_ENV, promptPassword, readStdinPassword } from './password.js';
 import { expandUrl } from './target.js';
 
 type LoginCommand = Extract<Command, { kind: 'login' }>;
 
-/** `sessio login URL --user NAME`: form login (CSRF field included), saved to the session. */
+/**
+ * `sessio login [KIND] URL`: a form login (CSRF field included), a JWT login or an OAuth 2 grant,
+ * saved to the session with its non-secret options; the secrets only with --save-password.
+ */
 export async function runLogin(cmd: LoginCommand, io: Io): Promise<number> {
   const v = cmd.values;
   const url = expandUrl(cmd.url);
   if (url.startsWith('/')) throw new UsageError('login needs a full URL', 'e.g. sessio login :8080/login --user alice');
-  const csrf = v.csrf;
   const network = networkInit(v); // checks --csrf and the other flags before any prompt or request
-  const username = v.user!;
-  const password = await obtainPassword(username, url, v['password-stdin'] ?? false, io);
-  const record: LoginRecord = { url, username, ...(csrf && { csrf }), ...(v['save-password'] && { password }) };
+  const record = loginRecord(cmd.login, url, v);
+  const secrets = await obtainSecrets(cmd.login, record, v, io);
+  if (secrets.clientSecret !== undefined) record.options = { clientAuth: 'basic', ...record.options };
+  const saved: LoginRecord = { ...record, ...(v['save-password'] && secrets) };
   const name = v.session ?? 'default';
-  const cli = await openSession({ ...v, session: name }, io.env, network, { ...record, password });
+  const cli = await openSession({ ...v, session: name }, io.env, network, { record: saved, secrets });
   try {
     await cli.session.login();
-    await persist(cli, { login: record });
+    await persist(cli, { login: saved });
   } finally {
     await cli.session.close();
   }
   // As in HTTPie, a request uses a session only with --session: say which name to give it.
-  if (!v.quiet) await write(io.stdout, `Logged in to ${new URL(url).origin} as ${username}; session saved to ${cli.file ?? 'Redis'} (use it with --session ${name})\n`);
+  if (!v.quiet) await write(io.stdout, `Logged in to ${new URL(url).origin} ${who(record)}${tokenNote(record)}; session saved to ${cli.file ?? 'Redis'} (use it with --session ${name})\n`);
   return 0;
+}
+
+function who(record: LoginRecord): string {
+  return record.username !== undefined ? `as ${record.username}` : `as client ${record.options?.clientId ?? ''}`;
+}
+
+/** Where a token login's token goes: the given origins, else the login URL's (there is no base URL here). */
+function tokenNote(record: LoginRecord): string {
+  if ((record.kind ?? 'form') === 'form') return '';
+  const origins = record.options?.origins ?? [new URL(record.url).origin];
+  return ` (${record.kind}; the token is sent only to ${origins.join(', ')}${record.options?.origins ? '' : '; --origin adds API origins'})`;
+}
+
+async function obtainSecrets(kind: LoginKind, record: LoginRecord, v: Values, io: Io): Promise<LoginSecrets> {
+  if (v['password-stdin'] && v['client-secret-stdin']) throw new UsageError('--password-stdin and --client-secret-stdin cannot both read stdin', `give one in $${PASSWORD_ENV} or $${CLIENT_SECRET_ENV}`);
+  if (v['password-stdin'] && !hasUser(kind)) throw new UsageError('--password-stdin: a client-credentials login has no password', 'pipe the client secret with --client-secret-stdin');
+  const secrets: LoginSecrets = {};
+  if (hasUser(kind)) secrets.password = await obtainPassword(record.username!, record.url, v['password-stdin'] ?? false, io);
+  if (isOAuth(kind)) {
+    const secret = v['client-secret-stdin'] ? await readStdinPassword(io.stdin, '--client-secret-stdin') : io.env[CLIENT_SECRET_ENV];
+    if (secret !== undefined && secret !== '') secrets.clientSecret = secret;
+  }
+  return secrets;
 }
 
 async function obtainPassword(username: string, url: string, fromStdin: boolean, io: Io): Promise<string> {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { CSRF_PROFILES, formLogin, readSessionFile, Session, type LoginRecord, type SaveOptions, type SessionInit, type TLSOptions } from '../index.js';
+import { CSRF_PROFILES, readSessionFile, Session, type LoginRecord, type SaveOptions, type SessionInit, type TLSOptions } from '../index.js';
 import type { Values } from './args.js';
 import { UsageError } from './errors.js';
+import { CLIENT_SECRET_ENV, loginStrategy, missingSecrets, type LoginSecrets } from './logins.js';
 import { PASSWORD_ENV } from './password.js';
 import { ensureSessionsDir, sessionPath, sessionsDir } from './sessions.js';
 import { isSharedSession, parseSharedSession } from './shared-session.js';
@@ -11,8 +12,10 @@ export interface CliSession {
   session: Session;
   file: string | undefined;
   login: LoginRecord | undefined;
-  /** Whether automatic re-login is armed (a password was at hand). */
+  /** Whether automatic re-login is armed (every secret was at hand). */
   relogin: boolean;
+  /** The environment variables that would arm it, when it is not. */
+  missing: string[];
   /** --session-read-only: the file is read, never written. */
   readOnly: boolean;
 }
@@ -73,40 +76,62 @@ function readPem(path: string, flag: string): string {
   }
 }
 
+/** The login `sessio login` just made: its record (saved) and its secrets (saved only on opt-in). */
+export interface FreshLogin {
+  record: LoginRecord;
+  secrets: LoginSecrets;
+}
+
 /**
- * Opens the `--session` file (or a fresh session). When the file has a login and a password is at
- * hand (saved with --save-password, or $SESSIO_PASSWORD), the session gets the library's form login,
- * so an expired server session is logged in again and the request replayed.
+ * Opens the `--session` file (or a fresh session). When the file has a login, the session gets the
+ * library's login for it: a form login only when a password is at hand (saved with --save-password,
+ * or $SESSIO_PASSWORD), so that an expired server session is logged in again and the request
+ * replayed; a token login always, so that its saved tokens are used and refreshed.
  */
-export async function openSession(values: Values & { readOnly?: boolean }, env: NodeJS.ProcessEnv, init: SessionInit, login?: LoginRecord): Promise<CliSession> {
-  if (values.session === undefined) {
-    const session = new Session(withLogin(init, login, login?.password));
-    return { session, file: undefined, login, relogin: login !== undefined, readOnly: false };
-  }
+export async function openSession(values: Values & { readOnly?: boolean }, env: NodeJS.ProcessEnv, init: SessionInit, fresh?: FreshLogin): Promise<CliSession> {
+  const readOnly = values.readOnly ?? false;
+  if (values.session === undefined) return opened(new Session(withLogin(init, fresh?.record, fresh?.secrets ?? {})), undefined, fresh?.record, fresh?.secrets ?? {}, false);
   if (isSharedSession(values.session)) {
     // The state (cookies, tokens, CSRF) is in Redis; a login record is not, so re-login needs the flags again.
     const { redisState } = await import('../redis.js');
     const shared = redisState({ ...parseSharedSession(values.session), timeout: 5_000 });
-    const session = new Session({ ...withLogin(init, login, login?.password ?? env[PASSWORD_ENV]), shared });
-    return { session, file: undefined, login, relogin: login !== undefined, readOnly: values.readOnly ?? false };
+    const secrets = fresh?.secrets ?? secretsFrom(undefined, env);
+    return opened(new Session({ ...withLogin(init, fresh?.record, secrets), shared }), undefined, fresh?.record, secrets, readOnly);
   }
   const file = sessionPath(values.session, env);
   if (file.startsWith(sessionsDir(env))) await ensureSessionsDir(env);
   const doc = await readSessionFile(file);
-  const record = login ?? doc?.login;
-  const password = login?.password ?? record?.password ?? env[PASSWORD_ENV];
-  const full = withLogin(init, record, password);
+  const record = fresh?.record ?? doc?.login;
+  const secrets = fresh?.secrets ?? secretsFrom(record, env);
+  const full = withLogin(init, record, secrets, doc?.tokens?.refresh);
   const session = doc ? await Session.load(file, full) : new Session(full);
-  return { session, file, login: record, relogin: record !== undefined && password !== undefined, readOnly: values.readOnly ?? false };
+  return opened(session, file, record, secrets, readOnly);
 }
 
-function withLogin(init: SessionInit, login: LoginRecord | undefined, password: string | undefined): SessionInit {
-  if (!login) return init;
+function opened(session: Session, file: string | undefined, login: LoginRecord | undefined, secrets: LoginSecrets, readOnly: boolean): CliSession {
+  const missing = login ? missingSecrets(login, secrets) : [];
+  return { session, file, login, relogin: login !== undefined && missing.length === 0, missing, readOnly };
+}
+
+/** A saved login's secrets: the ones saved with it (--save-password), else the environment's. */
+function secretsFrom(record: LoginRecord | undefined, env: NodeJS.ProcessEnv): LoginSecrets {
+  return {
+    password: record?.password ?? nonEmpty(env[PASSWORD_ENV]),
+    clientSecret: record?.clientSecret ?? nonEmpty(env[CLIENT_SECRET_ENV]),
+  };
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function withLogin(init: SessionInit, record: LoginRecord | undefined, secrets: LoginSecrets, refreshToken?: string): SessionInit {
+  if (!record) return init;
   // The session file keeps the CSRF tokens learned in earlier runs, with the page each came from: a
   // new process sends the saved token, or fetches a fresh one from that page when a login rotated it.
-  const withCsrf = login.csrf ? { ...init, csrf: login.csrf as NonNullable<SessionInit['csrf']> } : init;
-  if (password === undefined) return withCsrf;
-  return { ...withCsrf, login: formLogin({ url: login.url, username: login.username, password }) };
+  const withCsrf = record.csrf ? { ...init, csrf: record.csrf as NonNullable<SessionInit['csrf']> } : init;
+  const login = loginStrategy(record, secrets, refreshToken);
+  return login ? { ...withCsrf, login } : withCsrf;
 }
 
 /** Saves the session when it has a file. */

@@ -3,14 +3,14 @@ import { UsageError } from './errors.js';
 /** Environment variable read for the login password. */
 export const PASSWORD_ENV = 'SESSIO_PASSWORD';
 
-/** Reads all of stdin (for `--password-stdin`), without the final line break. */
-export async function readStdinPassword(stdin: NodeJS.ReadStream): Promise<string> {
+/** Reads all of stdin (for `--password-stdin` or `--client-secret-stdin`), without the final line break. */
+export async function readStdinPassword(stdin: NodeJS.ReadStream, flag = '--password-stdin'): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
     chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
-    if (size > 64 * 1024) throw new UsageError('--password-stdin: more than 64 KiB on stdin', 'pipe just the password');
+    if (size > 64 * 1024) throw new UsageError(`${flag}: more than 64 KiB on stdin`, 'pipe just the secret');
   }
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }

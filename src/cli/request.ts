@@ -3,7 +3,7 @@ import { existsSync, fstatSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deflateSync } from 'node:zlib';
-import { digestAuth, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
+import { AuthenticationError, digestAuth, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
 import type { Command, Values } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';
@@ -13,7 +13,7 @@ import { nestedJson } from './nested.js';
 import { write, type Io } from './io.js';
 import { networkInit, openSession, persist, type CliSession } from './open.js';
 import { parseParts, prettyBody, requestBodyText, requestHead, responseHead, type Part } from './output.js';
-import { PASSWORD_ENV, promptPassword } from './password.js';
+import { promptPassword } from './password.js';
 import { expandUrl } from './target.js';
 
 type RequestCommand = Extract<Command, { kind: 'request' }>;
@@ -60,11 +60,15 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     const started = Date.now();
     try {
       res = await cli.session.request(method, url, { ...options, followRedirects: v.follow ?? false, stream: (v.download ?? false) || (v.stream ?? false) });
+    } catch (err) {
+      // A token login whose token and refresh token ran out, with no password to log in again.
+      if (err instanceof AuthenticationError && cli.login && !cli.relogin) throw new UsageError(`the saved ${cli.login.kind ?? 'form'} login at ${new URL(cli.login.url).origin} has run out (${err.reason})`, reloginHint(cli));
+      throw err;
     } finally {
       if (v.har !== undefined) await writeHar(cli, v.har);
     }
     if (cli.login && !cli.relogin && looksLoggedOut(res, new URL(cli.login.url, res.url))) {
-      io.stderr.write(`sessio: the saved login at ${new URL(cli.login.url, res.url).origin} has expired; set ${PASSWORD_ENV} (or log in again with --save-password) for automatic re-login\n`);
+      io.stderr.write(`sessio: the saved login at ${new URL(cli.login.url, res.url).origin} has expired; ${reloginHint(cli)}\n`);
     }
     if (v.download) await downloadBody(res, v, view, io);
     else if (!v.quiet) await show(res, view, io, Date.now() - started, v.stream ?? false);
@@ -77,6 +81,10 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
       await cli.session.close();
     }
   }
+}
+
+function reloginHint(cli: CliSession): string {
+  return `set ${cli.missing.join(' and ')} for automatic re-login, or run sessio login again (--save-password keeps the secrets)`;
 }
 
 /** -c: ask only for the rest of a partial --output file (a server that ignores Range gets it rewritten). */

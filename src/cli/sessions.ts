@@ -42,7 +42,7 @@ export async function listSessions(env: NodeJS.ProcessEnv): Promise<{ dir: strin
       const doc = await readSessionFile(path);
       const cookies = cookiesOf(doc);
       const hosts = [...new Set(cookies.map((c) => c.domain))];
-      detail = [`${cookies.length} cookie${cookies.length === 1 ? '' : 's'}`, hosts.join(',') || '-', doc?.login ? `login ${doc.login.username}` : ''];
+      detail = [`${cookies.length} cookie${cookies.length === 1 ? '' : 's'}`, hosts.join(',') || '-', doc?.login ? `login ${[doc.login.kind ?? 'form', doc.login.username ?? doc.login.options?.clientId].filter(Boolean).join(' ')}` : ''];
     } catch (err) {
       detail = ['unreadable', (err as { code?: string }).code ?? 'error', ''];
     }
@@ -58,7 +58,11 @@ export function redactDocument(doc: SessionDocument): unknown {
     ...doc,
     headers: redactHeaders(doc.headers),
     cookies,
-    ...(doc.login && { login: { ...doc.login, ...(doc.login.password !== undefined && { password: REDACTED }) } }),
+    ...(doc.login && { login: {
+      ...doc.login,
+      ...(doc.login.password !== undefined && { password: REDACTED }),
+      ...(doc.login.clientSecret !== undefined && { clientSecret: REDACTED }),
+    } }),
     ...(doc.tokens && { tokens: Object.fromEntries(Object.keys(doc.tokens).map((k) => [k, REDACTED])) }),
     state: redactState(doc.state),
   };

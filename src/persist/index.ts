@@ -10,5 +10,5 @@ export { saveSession, loadSession, readSessionFile, sessionFromDocument, snapsho
 export { OriginHeaders, isOriginBoundHeader } from './origin-headers.js';
 export { Autosave, autosaveOptions, type AutosaveOptions } from './autosave.js';
 export { SavedState, type PersistedParts } from './state.js';
-export { SESSION_FORMAT, SESSION_SCHEMA_VERSION, type SessionDocument, type LoginRecord, type TokenRecord } from './schema.js';
+export { SESSION_FORMAT, SESSION_SCHEMA_VERSION, type SessionDocument, type LoginRecord, type LoginKind, type LoginRecordOptions, type TokenRecord } from './schema.js';
 export { writeFileAtomic, FILE_MODE, DIR_MODE } from './atomic.js';

@@ -7,14 +7,50 @@ export const SESSION_FORMAT = 'sessio-session';
 /** The schema version this release writes; files with a newer version are refused, never rewritten. */
 export const SESSION_SCHEMA_VERSION = 1;
 
-/** How to log in again: written by `sessio login` and by login helpers. The password only on opt-in. */
+/** The login kinds a {@link LoginRecord} describes. */
+export type LoginKind = 'form' | 'jwt' | 'client-credentials' | 'password-grant';
+
+/**
+ * How to log in again: written by `sessio login`. Only what is not secret, except the password and
+ * client secret when the user chose to save them (`--save-password`). Files without `kind` are form logins.
+ */
 export interface LoginRecord {
+  /** Default `form`. */
+  kind?: LoginKind;
+  /** The login page, JWT login endpoint or OAuth 2 token endpoint. */
   url: string;
-  username: string;
+  /** Required for `form` and `password-grant`; optional for `jwt`; none for `client-credentials`. */
+  username?: string;
   csrf?: string;
+  /** The login's non-secret options, as named in `formLogin`, `jwtLogin` and the OAuth 2 grants. */
+  options?: LoginRecordOptions;
   /** Present only when the user chose to save it (`savePassword`). */
   password?: string;
+  /** Present only when the user chose to save it (`--save-password`). */
+  clientSecret?: string;
 }
+
+/** The non-secret login options a {@link LoginRecord} keeps. */
+export interface LoginRecordOptions {
+  /** Origins the login's token or session is good for. */
+  origins?: string[];
+  usernameField?: string;
+  passwordField?: string;
+  tokenPath?: string;
+  tokenHeader?: string;
+  refreshTokenPath?: string;
+  refreshUrl?: string;
+  refreshBeforeSeconds?: number;
+  scheme?: string;
+  clientId?: string;
+  clientAuth?: 'basic' | 'post';
+  scope?: string;
+  /** Extra form parameters of the OAuth 2 token requests. */
+  params?: Record<string, string>;
+}
+
+const LOGIN_KINDS: readonly LoginKind[] = ['form', 'jwt', 'client-credentials', 'password-grant'];
+const OPTION_STRINGS = ['usernameField', 'passwordField', 'tokenPath', 'tokenHeader', 'refreshTokenPath', 'refreshUrl', 'scheme', 'clientId', 'scope'] as const;
 
 /** Bearer tokens obtained by a token login, bound to the endpoint and origins that issued them. */
 export interface TokenRecord {
@@ -114,13 +150,42 @@ export function parseSessionDocument(file: string, text: string): SessionDocumen
 
 function parseLogin(file: string, v: unknown): LoginRecord | undefined {
   if (v === undefined) return undefined;
-  if (!isRecord(v) || typeof own(v, 'url') !== 'string' || typeof own(v, 'username') !== 'string') throw corrupt(file, '"login" needs "url" and "username" strings');
-  const login: LoginRecord = { url: own(v, 'url') as string, username: own(v, 'username') as string };
-  const csrf = own(v, 'csrf');
-  if (typeof csrf === 'string') login.csrf = csrf;
-  const password = own(v, 'password');
-  if (typeof password === 'string') login.password = password;
+  if (!isRecord(v) || typeof own(v, 'url') !== 'string') throw corrupt(file, '"login" needs a "url" string');
+  const kind = own(v, 'kind') ?? 'form';
+  if (!LOGIN_KINDS.includes(kind as LoginKind)) throw corrupt(file, `"login.kind" must be one of ${LOGIN_KINDS.join(', ')}`);
+  const login: LoginRecord = { url: own(v, 'url') as string };
+  if (kind !== 'form') login.kind = kind as LoginKind;
+  for (const k of ['username', 'csrf', 'password', 'clientSecret'] as const) {
+    const s = own(v, k);
+    if (typeof s === 'string') login[k] = s;
+  }
+  if (login.username === undefined && (kind === 'form' || kind === 'password-grant')) throw corrupt(file, `a ${kind} "login" needs a "username" string`);
+  const options = parseLoginOptions(own(v, 'options'));
+  if (options) login.options = options;
   return login;
+}
+
+/** Keeps the known options of the right type; anything else in a hand-edited file is dropped. */
+function parseLoginOptions(v: unknown): LoginRecordOptions | undefined {
+  if (!isRecord(v)) return undefined;
+  const o: LoginRecordOptions = {};
+  for (const k of OPTION_STRINGS) {
+    const s = own(v, k);
+    if (typeof s === 'string') o[k] = s;
+  }
+  const origins = own(v, 'origins');
+  if (Array.isArray(origins)) o.origins = origins.filter((x): x is string => typeof x === 'string');
+  const before = own(v, 'refreshBeforeSeconds');
+  if (typeof before === 'number' && Number.isFinite(before) && before >= 0) o.refreshBeforeSeconds = before;
+  const auth = own(v, 'clientAuth');
+  if (auth === 'basic' || auth === 'post') o.clientAuth = auth;
+  const params = own(v, 'params');
+  if (isRecord(params)) {
+    const out = Object.create(null) as Record<string, string>;
+    for (const [k, p] of Object.entries(params)) if (typeof p === 'string') out[k] = p;
+    o.params = { ...out };
+  }
+  return Object.keys(o).length ? o : undefined;
 }
 
 function corrupt(file: string, what: string, cause?: unknown): SessionFileError {

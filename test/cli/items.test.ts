@@ -77,6 +77,9 @@ describe('command line', () => {
     expect(parseCommand(['localhost:3000/x'])).toMatchObject({ method: undefined, url: 'localhost:3000/x' });
     expect(parseCommand(['session', 'show', 'x'])).toMatchObject({ kind: 'session', action: 'show', name: 'x' });
     expect(() => parseCommand(['session'])).toThrow(/expected list, show NAME or rm NAME/);
-    expect(() => parseCommand(['login', 'e.org/login'])).toThrow(/--user/);
+    expect(parseCommand(['login', 'e.org/login'])).toMatchObject({ kind: 'login', login: 'form', url: 'e.org/login' });
+    expect(parseCommand(['login', 'jwt', 'e.org/token'])).toMatchObject({ kind: 'login', login: 'jwt', url: 'e.org/token' });
+    expect(() => parseCommand(['login'])).toThrow(/needs the URL/);
+    expect(() => parseCommand(['login', 'jwt'])).toThrow(/needs the URL/);
   });
 });

@@ -128,7 +128,7 @@ describe('sessio output', { timeout: 90_000 }, () => {
   it('prints the help', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--session', '--form', '--verbose', '--print', '--curl', '--har', '--check-status', '--timeout', '--proxy', '--verify', '--ca', '--follow', '--max-redirects', '--download', 'session list', 'login URL']) {
+    for (const flag of ['--session', '--form', '--verbose', '--print', '--curl', '--har', '--check-status', '--timeout', '--proxy', '--verify', '--ca', '--follow', '--max-redirects', '--download', 'session list', 'login [form] URL', 'login jwt URL', 'login client-credentials TOKEN_URL', 'login password-grant TOKEN_URL', '--client-id', '--origin']) {
       expect(r.out).toContain(flag);
     }
   });

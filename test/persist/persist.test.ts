@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, SessionFileError } from '../../src/index.js';
+import { readSessionFile, Session, SessionFileError } from '../../src/index.js';
 import { startHttpServer, type TestServer } from '../helpers/tls.js';
 import type http from 'node:http';
 
@@ -118,6 +118,22 @@ describe('save and load', () => {
     const loaded = await Session.load(file);
     expect(await cookieSeen(loaded, '/echo')).toBe('kept=v-kept');
     await loaded.close();
+  });
+
+  it('reads a login record of every kind, keeping only known options of the right type', async () => {
+    const file = path.join(dir, 'login-record.json');
+    const login = {
+      kind: 'client-credentials', url: 'https://auth.test/oauth/token', clientSecret: 's',
+      options: { clientId: 'app', scope: 'read', refreshBeforeSeconds: 'soon', clientAuth: 'tls', evil: 'x', origins: ['https://api.test', 7], params: JSON.parse('{"__proto__":"p","audience":"a","n":1}') },
+    };
+    await writeFile(file, JSON.stringify({ format: 'sessio-session', version: 1, savedAt: '', headers: {}, cookies: null, state: {}, login }));
+    const doc = await readSessionFile(file);
+    expect(doc?.login).toEqual({ kind: 'client-credentials', url: 'https://auth.test/oauth/token', clientSecret: 's', options: { clientId: 'app', scope: 'read', origins: ['https://api.test'], params: JSON.parse('{"__proto__":"p","audience":"a"}') } });
+    expect(Object.getPrototypeOf(doc!.login!.options!.params)).toBe(Object.prototype);
+    for (const [bad, message] of [[{ kind: 'saml', url: 'https://x.test/' }, /"login.kind" must be one of form, jwt/], [{ url: 'https://x.test/login' }, /a form "login" needs a "username"/]] as const) {
+      await writeFile(file, JSON.stringify({ format: 'sessio-session', version: 1, savedAt: '', headers: {}, cookies: null, state: {}, login: bad }));
+      await expect(readSessionFile(file)).rejects.toThrow(message);
+    }
   });
 
   it('autosaves after a response that set a cookie, and on close', async () => {

@@ -13,6 +13,10 @@ export interface JwtLoginOptions extends ReloginOptions {
   password?: string;
   /** The JSON body to post, instead of `{ username, password }`. */
   body?: Record<string, unknown>;
+  /** The username's name in the posted JSON (`email`, say). Default `username`. */
+  usernameField?: string;
+  /** The password's name in the posted JSON. Default `password`. */
+  passwordField?: string;
   /** Dotted path of the token in the response (default: the first of `access_token`, `accessToken`, `token`, `jwt`, `id_token`). */
   tokenPath?: string;
   /** Take the token from this response header instead (a `Bearer ` prefix is removed). */
@@ -33,6 +37,10 @@ export interface JwtLoginOptions extends ReloginOptions {
 
 const TOKEN_PATHS = ['access_token', 'accessToken', 'token', 'jwt', 'id_token'];
 const REFRESH_PATHS = ['refresh_token', 'refreshToken'];
+
+function credentialsBody(o: JwtLoginOptions): Record<string, unknown> {
+  return { [o.usernameField ?? 'username']: o.username, [o.passwordField ?? 'password']: o.password };
+}
 
 /** Reads `a.b.c` in a JSON value. */
 export function readPath(body: unknown, path: string): unknown {
@@ -98,7 +106,12 @@ export function jwtLogin(options: JwtLoginOptions): LoginStrategy {
       ...(options.username !== undefined && { username: options.username }),
       ...(options.password !== undefined && { password: options.password }),
     }),
-    obtain: (ctx) => toTokens(ctx, ctx.resolve(options.url), options.body ?? { username: options.username, password: options.password }),
+    obtain: (ctx) => {
+      const url = ctx.resolve(options.url);
+      // Posting a username without its password would only count as a failed login (and lock accounts).
+      if (!options.body && options.password === undefined) return Promise.reject(new AuthenticationError('no password to log in with', { method: 'POST', url }));
+      return toTokens(ctx, url, options.body ?? credentialsBody(options));
+    },
     ...(options.refreshUrl !== undefined && {
       refresh: (ctx: LoginContext, rt: string) => toTokens(ctx, ctx.resolve(options.refreshUrl!), options.refreshBody ? options.refreshBody(rt) : { refresh_token: rt }),
     }),

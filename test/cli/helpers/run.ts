@@ -30,7 +30,7 @@ export interface RunOptions {
 
 /** Runs `sessio ...args`; stdin is closed right away unless `input` is given. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, SESSIO_PASSWORD: undefined, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, SESSIO_PASSWORD: undefined, SESSIO_CLIENT_SECRET: undefined, ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...CLI, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
