@@ -5,6 +5,7 @@ import { write, type Io } from './io.js';
 import { CLIENT_SECRET_ENV, hasUser, isOAuth, loginRecord, type LoginSecrets } from './logins.js';
 import { networkInit, openSession, persist } from './open.js';
 import { PASSWORD_ENV, promptPassword, readStdinPassword } from './password.js';
+import { isSharedSession } from './shared-session.js';
 import { expandUrl } from './target.js';
 
 type LoginCommand = Extract<Command, { kind: 'login' }>;
@@ -19,6 +20,10 @@ export async function runLogin(cmd: LoginCommand, io: Io): Promise<number> {
   if (url.startsWith('/')) throw new UsageError('login needs a full URL', 'e.g. sessio login :8080/login --user alice');
   const network = networkInit(v); // checks --csrf and the other flags before any prompt or request
   const record = loginRecord(cmd.login, url, v);
+  // Redis holds the tokens but not the login record, and a later call has no login flags to rebuild it from.
+  if (cmd.login !== 'form' && v.session !== undefined && isSharedSession(v.session)) {
+    throw new UsageError(`a ${cmd.login} login cannot be kept in --session redis:// by the CLI: later calls could not use its token`, 'save it to a session file (--session NAME), or share it from code with redisState and the login');
+  }
   const secrets = await obtainSecrets(cmd.login, record, v, io);
   if (secrets.clientSecret !== undefined) record.options = { clientAuth: 'basic', ...record.options };
   const saved: LoginRecord = { ...record, ...(v['save-password'] && secrets) };
