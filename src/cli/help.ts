@@ -24,6 +24,8 @@ ITEM       Header:value     request header (Header: removes a default or session
            (a=1 a=2 → {"a":["1","2"]}), where HTTPie 3 keeps only the last value (*)
 
 Body       -j, --json            JSON (default);  -f, --form  urlencoded form;  --multipart
+           --boundary B          the multipart boundary (default random; refused when the
+                                 content contains it (*))
            --raw TEXT            the body as given
            stdin                 piped stdin is the body unless -I/--ignore-stdin or data items
                                  are given (*: a pipe is then left unread; --raw or a redirected
@@ -65,8 +67,7 @@ Network    --timeout SECONDS     connect and idle-read timeout
            --cert FILE [--cert-key FILE] [--cert-key-pass PASS]   client certificate (PEM)
            -F, --follow          follow redirects;  --max-redirects N (default 30)
            --check-status        exit 3 for 3xx, 4 for 4xx, 5 for 5xx
-           (*) --path-as-is and --boundary are refused: URLs are normalised (WHATWG) and
-           multipart boundaries are always random
+           --path-as-is          send the path as written: /../ and /./ are not removed
 Login      form (default)        GET the login page, POST its form with the CSRF field; the
                                  session cookie is the login
            jwt                   POST {"username","password"} as JSON, send the token as Bearer

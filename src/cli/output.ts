@@ -18,14 +18,22 @@ export function parseParts(spec: string): Set<Part> | undefined {
 export function requestHead(sent: SentRequest, pal: Palette, sorted: boolean): string {
   const url = new URL(redactUrl(sent.url));
   const fields: [string, string][] = [['host', url.host], ['connection', 'keep-alive']];
-  for (const [k, v] of Object.entries(sent.redactedHeaders())) for (const one of Array.isArray(v) ? v : [v]) fields.push([k, one]);
-  const body = sent.body;
-  if (body && body.size !== undefined) fields.push(['content-length', String(body.size)]);
-  else if (body) fields.push(['transfer-encoding', 'chunked']);
-  else if (!['GET', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT'].includes(sent.method)) fields.push(['content-length', '0']);
-  const lines = [`${pal.green(sent.method)} ${pal.cyan(url.pathname + url.search)} ${pal.dim('HTTP/1.1')}`];
+  const headers = sent.redactedHeaders();
+  for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) fields.push([k, one]);
+  // The framing undici adds, unless sessio set it already (a multipart body's Content-Length).
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) fields.push(...framing(sent));
+  // The path as sent (--path-as-is keeps dot segments that URL parsing would remove).
+  const path = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(sent.url)?.[1] || url.pathname;
+  const lines = [`${pal.green(sent.method)} ${pal.cyan(path + url.search)} ${pal.dim('HTTP/1.1')}`];
   for (const [k, v] of sortedIf(fields, sorted)) lines.push(headerLine(k, v, pal));
   return lines.join('\n');
+}
+
+function framing(sent: SentRequest): [string, string][] {
+  const body = sent.body;
+  if (body && body.size !== undefined) return [['content-length', String(body.size)]];
+  if (body) return [['transfer-encoding', 'chunked']];
+  return ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT'].includes(sent.method) ? [] : [['content-length', '0']];
 }
 
 /** `HTTP/1.1 200 OK` and the response headers as received (lower case, as undici parses them), Set-Cookie values redacted. */

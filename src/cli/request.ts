@@ -41,6 +41,8 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
   const raw = await rawBody(v, items, io);
   const url = expandUrl(cmd.url);
   const options = requestOptions(items, bodyMode(v, items), raw, v.json ?? false);
+  if (v['path-as-is']) options.pathAsIs = true;
+  if (v.boundary !== undefined) chooseBoundary(v.boundary, options);
   const method = cmd.method ?? (items.hasData || items.files.length || raw !== undefined ? 'POST' : 'GET');
   const view = viewOf(cmd, io);
   const cli = await openSession(sessionValues(v), io.env, networkInit(v));
@@ -97,8 +99,6 @@ function resumeFrom(v: Values, options: RequestOptions): void {
 
 /** HTTPie options sessio does not implement: refused with a clear line rather than ignored. */
 function refuseUnsupported(v: Values): void {
-  if (v['path-as-is']) throw new UsageError('--path-as-is is not supported: sessio sends URLs as WHATWG URL parsing normalises them', 'percent-encode the dots (%2E) if the server must see them');
-  if (v.boundary !== undefined) throw new UsageError('--boundary is not supported: sessio draws multipart boundaries from the crypto RNG so that no content can forge one');
   if (v.user !== undefined) throw new UsageError('--user is for sessio login', 'for a request give credentials with -a USER[:PASS]');
   if (v.session !== undefined && v['session-read-only'] !== undefined) throw new UsageError('--session and --session-read-only cannot be used together', 'pick one');
   if (v.form && v.json) throw new UsageError('--form and --json cannot be used together', 'pick one body format');
@@ -108,6 +108,17 @@ function refuseUnsupported(v: Values): void {
 function sessionValues(v: Values): Values & { readOnly: boolean } {
   const name = v.session ?? v['session-read-only'];
   return { ...v, session: name, readOnly: v['session-read-only'] !== undefined };
+}
+
+/** --boundary: HTTPie's, put in the Content-Type (a multipart one given as an item keeps its type). */
+function chooseBoundary(boundary: string, options: RequestOptions): void {
+  if (options.multipart === undefined) throw new UsageError('--boundary needs a multipart body', 'add --multipart, or a file item such as field@path');
+  const headers = options.headers as Record<string, string | string[] | null>;
+  const name = Object.keys(headers).find((k) => k.toLowerCase() === 'content-type');
+  const given = name === undefined ? undefined : headers[name];
+  const type = typeof given === 'string' && /^\s*multipart\//i.test(given) ? given.replace(/;\s*boundary=("[^"]*"|[^;\s]+)/i, '') : 'multipart/form-data';
+  if (name !== undefined) delete headers[name];
+  headers['content-type'] = `${type}; boundary=${/[^\w'+\-.]/.test(boundary) ? `"${boundary}"` : boundary}`;
 }
 
 type BodyMode = 'json' | 'form' | 'multipart';

@@ -65,7 +65,7 @@ function encodeRaw(body: NonNullable<RequestOptions['body']>): EncodedBody {
  * Encodes whichever of `json`, `form`, `multipart` or `body` is given (at most one), or returns
  * undefined for no body.
  */
-export function encodeBody(options: RequestOptions): EncodedBody | undefined {
+export function encodeBody(options: RequestOptions, contentType?: string | readonly string[]): EncodedBody | undefined {
   const given = (['json', 'form', 'multipart', 'body'] as const).filter((k) => options[k] !== undefined);
   if (given.length > 1) throw new RequestError(`Give only one body option, not ${given.join(' and ')}`);
   if (options.json !== undefined) {
@@ -80,11 +80,15 @@ export function encodeBody(options: RequestOptions): EncodedBody | undefined {
   }
   if (options.form !== undefined) return fixed(encodeForm(options.form), 'application/x-www-form-urlencoded');
   if (options.multipart !== undefined) {
-    const mp = encodeMultipart(options.multipart);
+    // A multipart Content-Type of the caller's (multipart/mixed, a boundary of its own) is kept, as in HTTPie.
+    const given = typeof contentType === 'string' && /^\s*multipart\//i.test(contentType) ? contentType.trim() : undefined;
+    const chosen = given === undefined ? undefined : /;\s*boundary=(?:"([^"]*)"|([^;\s]+))/i.exec(given);
+    const mp = encodeMultipart(options.multipart, chosen ? chosen[1] ?? chosen[2] : undefined);
+    const type = given === undefined ? mp.contentType : chosen ? given : `${given}; ${mp.contentType.slice(mp.contentType.indexOf('boundary='))}`;
     const multipart = options.multipart;
     const make = (): EncodedBody => ({
       data: mp.stream(),
-      contentType: mp.contentType,
+      contentType: type,
       contentLength: mp.contentLength,
       replay: mp.replayable ? make : undefined,
       multipart,

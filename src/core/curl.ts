@@ -26,6 +26,8 @@ export interface CurlSource {
   sensitive: ReadonlySet<string> | undefined;
 }
 
+const WRITTEN_PATH = /^([a-z][a-z\d+.-]*:\/\/[^/?#]*)([^?#]*)/i;
+
 /** Bodies larger than this are not inlined in the command; a file is referenced instead. */
 const MAX_INLINE = 256 * 1024;
 const SAFE = /^[\w@%+=:,./-]+$/;
@@ -147,12 +149,16 @@ function methodArgs(method: string, hasBody: boolean): string[] {
 export function toCurl(src: CurlSource, options: CurlOptions = {}): string {
   const redact = options.redact ?? true;
   const notes: string[] = [];
-  const url = redact ? redactUrl(src.url) : src.url;
+  let url = redact ? redactUrl(src.url) : src.url;
   const multipart = src.body?.kind === 'multipart' && src.body.multipart !== undefined;
   const hasType = Object.keys(src.headers).some((k) => k.toLowerCase() === 'content-type');
   const headers = headerArgs(src, redact, multipart);
   const body = src.body ? bodyArgs(src.body, redact, hasType, notes) : { args: [] };
-  const args = ['curl', ...(/[[\]{}]/.test(url) ? ['-g'] : []), shellQuote(url), ...methodArgs(src.method, src.body !== undefined), ...headers.args, ...body.args];
+  // A URL sent with pathAsIs keeps its dot segments, which curl too removes unless told not to.
+  const written = WRITTEN_PATH.exec(src.url)?.[2] ?? '';
+  const asIs = /\/\.\.?(?:\/|$)/.test(written) ? ['--path-as-is'] : [];
+  if (asIs.length) url = url.replace(WRITTEN_PATH, (_, origin: string) => origin + written);
+  const args = ['curl', ...(/[[\]{}]/.test(url) ? ['-g'] : []), ...asIs, shellQuote(url), ...methodArgs(src.method, src.body !== undefined), ...headers.args, ...body.args];
   if (headers.compressed) args.push('--compressed');
   if (src.insecure) args.push('-k');
   else if (src.customCa) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { RequestError } from './errors.js';
@@ -22,6 +23,8 @@ interface Part {
   open(): AsyncIterable<Uint8Array> | Uint8Array;
   /** False when the part can be read only once. */
   replayable: boolean;
+  /** The content, when it is in memory. */
+  bytes?: Uint8Array;
 }
 
 const CRLF = '\r\n';
@@ -42,10 +45,10 @@ function header(name: string, filename?: string, contentType?: string): string {
 function toPart(name: string, value: MultipartValue): Part {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     const bytes = Buffer.from(String(value));
-    return { head: header(name), size: bytes.length, open: () => bytes, replayable: true };
+    return { head: header(name), size: bytes.length, open: () => bytes, replayable: true, bytes };
   }
   if (value instanceof Uint8Array) {
-    return { head: header(name, 'blob', 'application/octet-stream'), size: value.byteLength, open: () => value, replayable: true };
+    return { head: header(name, 'blob', 'application/octet-stream'), size: value.byteLength, open: () => value, replayable: true, bytes: value };
   }
   if (typeof Blob !== 'undefined' && value instanceof Blob) {
     const filename = (value as { name?: string }).name ?? 'blob';
@@ -60,7 +63,7 @@ function toPart(name: string, value: MultipartValue): Part {
     const size = fileSize(value.path, name);
     const path = value.path;
     return {
-      head: header(name, value.filename ?? basename(path), value.contentType ?? 'application/octet-stream'),
+      head: header(name, value.filename ?? basename(path), value.contentType ?? guessType(value.filename ?? path)),
       size,
       open: () => createReadStream(path),
       replayable: true,
@@ -70,7 +73,7 @@ function toPart(name: string, value: MultipartValue): Part {
     const { stream, filename, contentType, size } = value as Extract<MultipartFile, { stream: unknown }>;
     const readable = stream instanceof Readable ? stream : Readable.fromWeb(stream as import('node:stream/web').ReadableStream<Uint8Array>);
     return {
-      head: header(name, filename ?? 'blob', contentType ?? 'application/octet-stream'),
+      head: header(name, filename ?? 'blob', contentType ?? guessType(filename)),
       size,
       open: () => readable,
       replayable: false,
@@ -78,11 +81,21 @@ function toPart(name: string, value: MultipartValue): Part {
   }
   const bytes = typeof value.value === 'string' ? Buffer.from(value.value) : value.value;
   return {
-    head: header(name, value.filename, value.contentType ?? (value.filename !== undefined ? 'application/octet-stream' : undefined)),
+    head: header(name, value.filename, value.contentType ?? (value.filename !== undefined ? guessType(value.filename) : undefined)),
     size: bytes.byteLength,
     open: () => bytes,
     replayable: true,
+    bytes,
   };
+}
+
+let lookup: ((name: string) => string | false) | undefined;
+
+/** The type browsers, form-data and HTTPie send for a file name (`.csv` → text/csv); mime-db is loaded on first use. */
+function guessType(name: string | undefined): string {
+  if (name === undefined) return 'application/octet-stream';
+  lookup ??= (createRequire(import.meta.url)('mime-types') as typeof import('mime-types')).lookup;
+  return lookup(name) || 'application/octet-stream';
 }
 
 function fileSize(path: string, field: string): number {
@@ -118,34 +131,62 @@ export interface MultipartBody {
   stream(): Readable;
 }
 
+/** RFC 2046 §5.1.1: 1 to 70 of these characters, not ending in a space. */
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+
 /**
  * Encodes multipart/form-data (RFC 7578). Files are streamed part by part, never read whole; the
- * boundary comes from the crypto RNG so that content cannot forge it. Content-Length is known when
- * every part has a known size.
+ * boundary comes from the crypto RNG so that content cannot forge it, unless the caller gives one
+ * (then a part that contains it is refused, before sending or while streaming). Content-Length is
+ * known when every part has a known size.
  */
-export function encodeMultipart(init: MultipartInit): MultipartBody {
+export function encodeMultipart(init: MultipartInit, chosen?: string): MultipartBody {
   const parts = collectParts(init);
-  const boundary = `----sessio${randomBytes(16).toString('hex')}`;
+  if (chosen !== undefined && !BOUNDARY.test(chosen)) {
+    throw new RequestError(`Invalid multipart boundary ${JSON.stringify(chosen)}: use 1 to 70 letters, digits or '()+_,-./:=? (RFC 2046), or leave it to sessio`);
+  }
+  const boundary = chosen ?? `----sessio${randomBytes(16).toString('hex')}`;
+  const guard = chosen === undefined ? undefined : boundaryGuard(boundary);
   const opening = (i: number) => `${i === 0 ? '' : CRLF}--${boundary}${CRLF}`;
   const closing = `${parts.length ? CRLF : ''}--${boundary}--${CRLF}`;
   let length: number | undefined = Buffer.byteLength(closing);
   parts.forEach((p, i) => {
     if (length === undefined || p.size === undefined) length = undefined;
     else length += Buffer.byteLength(opening(i) + p.head) + p.size;
+    if (guard && p.bytes) guard(p, [p.bytes]); // in memory: refused before anything is sent
   });
   async function* generate(): AsyncGenerator<Uint8Array> {
     for (const [i, part] of parts.entries()) {
       yield Buffer.from(opening(i) + part.head);
       const content = part.open();
       if (content instanceof Uint8Array) yield content;
-      else for await (const chunk of content) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      else {
+        // Streamed content is checked as it goes, across chunk borders; a forged boundary aborts the upload.
+        const seen: Uint8Array[] = [];
+        for await (const chunk of content) {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          if (guard) guard(part, seen.length ? [seen[0]!, bytes] : [bytes]);
+          seen[0] = bytes.subarray(Math.max(0, bytes.length - boundary.length - 2));
+          yield bytes;
+        }
+      }
     }
     yield Buffer.from(closing);
   }
   return {
-    contentType: `multipart/form-data; boundary=${boundary}`,
+    contentType: `multipart/form-data; boundary=${/[^\w'+\-.]/.test(boundary) ? `"${boundary}"` : boundary}`,
     contentLength: length,
     replayable: parts.every((p) => p.replayable),
     stream: () => Readable.from(generate(), { objectMode: false }),
+  };
+}
+
+/** Throws when `--boundary` occurs in the content (the end of the previous chunk and this one). */
+function boundaryGuard(boundary: string): (part: Part, chunks: Uint8Array[]) => void {
+  const delimiter = Buffer.from(`--${boundary}`);
+  return (part, chunks) => {
+    if (Buffer.concat(chunks).includes(delimiter)) {
+      throw new RequestError(`The multipart boundary ${JSON.stringify(boundary)} occurs in the content of a part (${part.head.split(CRLF)[0]}): choose another, or leave the boundary to sessio`);
+    }
   };
 }

@@ -72,6 +72,11 @@ export interface CoreRequestOptions {
   stream?: boolean;
   /** TLS settings for this request; a separate connection pool is used for them. */
   tls?: TLSOptions;
+  /**
+   * Send the path of a string URL as written, dot segments (`/../`, `/./`) included, instead of
+   * normalising it (curl's `--path-as-is`). Only this URL: a redirect's target is normalised.
+   */
+  pathAsIs?: boolean;
 }
 
 /** The core settings a request resolves to after the session's and its own options are merged. */

@@ -6,6 +6,7 @@ import { inspectRedacted, redactHeaders, redactUrl } from './redact.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 import { toCurl, type CurlOptions } from './curl.js';
+import { RAW_PATH, wirePath } from './path-as-is.js';
 import { snapshotBody, type BodySnapshot } from './log/body.js';
 
 /** What a new hop changes of the request it follows. */
@@ -88,7 +89,9 @@ export class PreparedRequest {
 
   /** A snapshot of what goes on the wire for this hop. */
   snapshot(): SentRequest {
-    return new SentRequest(this.method, this.url.href, { ...this.headers }, this.sensitiveHeaders, {
+    const raw = this.context.get(RAW_PATH);
+    const url = raw === undefined ? this.url.href : this.url.origin + wirePath(this.url, raw);
+    return new SentRequest(this.method, url, { ...this.headers }, this.sensitiveHeaders, {
       body: snapshotBody(this.body),
       insecure: this.settings.tls?.rejectUnauthorized === false,
       customCa: this.settings.tls?.ca !== undefined,

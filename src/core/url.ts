@@ -12,8 +12,7 @@ const ABSOLUTE = /^[a-zA-Z][a-zA-Z\d+\-.]*:/;
  */
 export function resolveUrl(input: string | URL, baseUrl: string | URL | undefined): URL {
   if (input instanceof URL) return new URL(input.href);
-  let href = input;
-  if (!ABSOLUTE.test(input) && baseUrl !== undefined) href = joinBase(String(baseUrl), input);
+  const href = joinedHref(input, baseUrl);
   let url: URL;
   try {
     url = new URL(href);
@@ -23,6 +22,11 @@ export function resolveUrl(input: string | URL, baseUrl: string | URL | undefine
   }
   checkScheme(url, href);
   return url;
+}
+
+/** The URL string a relative `input` stands for under `baseUrl`, before parsing (so dot segments are still in it). */
+export function joinedHref(input: string, baseUrl: string | URL | undefined): string {
+  return !ABSOLUTE.test(input) && baseUrl !== undefined ? joinBase(String(baseUrl), input) : input;
 }
 
 /** `http://h/api?v=1` + `/users?x=2` → `http://h/api/users?v=1&x=2`: the base's query is kept. */

@@ -12,6 +12,7 @@ import { resolveSettings, DEFAULT_MAX_REDIRECTS, type CoreRequestOptions } from 
 import { Autosave, autosaveOptions, loadSession, saveSession, SavedState, type AutosaveOptions, type OriginHeaders, type PersistedParts, type SaveOptions } from '../persist/index.js';
 import { SharedReplica } from '../persist/shared.js';
 import { PreparedRequest } from '../core/request.js';
+import { RAW_PATH, writtenPath } from '../core/path-as-is.js';
 import type { Response } from '../core/response.js';
 import { basicAuth, toAuthScheme, type AuthScheme } from '../auth/scheme.js';
 import { AUTH, authStage, sessionAuthScheme } from '../stages/auth.js';
@@ -36,7 +37,7 @@ import { Port } from './port.js';
 import { PROXY } from '../transport/proxy.js';
 import { Transport, type RequestCounts } from '../transport/transport.js';
 import type { OriginStats } from '../transport/agents.js';
-import { appendParams, mergeParams, resolveUrl } from '../core/url.js';
+import { appendParams, joinedHref, mergeParams, resolveUrl } from '../core/url.js';
 import { redactUrl } from '../core/redact.js';
 import { VERSION } from '../core/version.js';
 import { explainRequest, type RequestExplanation } from './explain.js';
@@ -261,18 +262,20 @@ export class Session {
       target.password = '';
     }
     if (this.config.params || options.params) appendParams(target, mergeParams(this.config.params, options.params));
+    const written = options.pathAsIs && typeof url === 'string' ? writtenPath(joinedHref(url, this.config.baseUrl)) : undefined;
     // Secret headers of a loaded session file (or the CLI) go to the origin they were saved for only.
     const bound = this.#saved.originHeaders.for(target);
     const defaults = bound ? { ...this.headers, ...bound } : { ...this.headers };
     const headers = options.headers ? applyHeaders(defaults, options.headers) : defaults;
-    const body = encodeBody(options);
+    const body = encodeBody(options, headers['content-type']);
     if (body) {
-      if (body.contentType && headers['content-type'] === undefined) headers['content-type'] = body.contentType;
+      if (body.contentType && (headers['content-type'] === undefined || body.multipart)) headers['content-type'] = body.contentType;
       if (body.contentLength !== undefined && typeof body.data !== 'string' && !(body.data instanceof Uint8Array)) headers['content-length'] = String(body.contentLength);
     }
     const req = new PreparedRequest({ method: m, url: target, headers, body, settings, sensitiveHeaders: this.#sensitive });
     const { context } = req;
     if (auth) context.set(AUTH, auth);
+    if (written !== undefined) context.set(RAW_PATH, { href: target.href, path: written });
     context.set(LOG, this.#log);
     const hooks = mergeHooks(this.config.hooks, options.hooks);
     if (hooks) context.set(HOOKS, hooks);

@@ -5,6 +5,7 @@ import { copyHeaders, Headers } from '../core/headers.js';
 import type { PreparedRequest } from '../core/request.js';
 import { Response } from '../core/response.js';
 import { RequestError, TimeoutError } from '../core/errors.js';
+import { RAW_PATH, wirePath } from '../core/path-as-is.js';
 import { Agents, type OriginStats } from './agents.js';
 import { CONNECTION_SLOT, resolveHttp2, type Http2Init } from './http2.js';
 import { ResponseHandler, type RawResponse } from './handler.js';
@@ -167,7 +168,7 @@ export class Transport {
       });
       const opts: Dispatcher.DispatchOptions & { [CONNECTION_SLOT]?: ResponseHandler } = {
         origin,
-        path: req.url.pathname + req.url.search,
+        path: wirePath(req.url, req.context.get(RAW_PATH)),
         method: req.method as Dispatcher.HttpMethod,
         // undici's ProxyAgent writes `host` into the object it gets: a copy keeps the hop's own headers
         // (retried, replayed, snapshotted) as sessio built them.

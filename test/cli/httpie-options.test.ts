@@ -89,15 +89,22 @@ describe('sessio HTTPie options', { timeout: 120_000 }, () => {
     expect(await readFile(file, 'utf8')).toBe(before);
   });
 
-  it('asks for a missing password only on a terminal, and refuses HTTPie options it does not implement', async () => {
+  it('asks for a missing password only on a terminal; --boundary needs a multipart body it does not occur in', async () => {
     const r = await runCli(['-I', '-a', 'ann', `${server.url}/echo`], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/has no password and stdin is not a terminal/);
-    for (const flag of [['--path-as-is'], ['--boundary', 'xyz']]) {
-      const refused = await runCli(['-I', ...flag, `${server.url}/echo`], { env: env() });
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/is not supported/);
-    }
+    const json = await runCli(['-I', '--boundary', 'xyz', `${server.url}/echo`, 'a=1'], { env: env() });
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(/--boundary needs a multipart body \(add --multipart/);
+    const forged = await runCli(['-I', '--multipart', '--boundary', 'xyz', `${server.url}/echo`, 'a=--xyz--'], { env: env() });
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/The multipart boundary "xyz" occurs in the content of a part/);
+    const offline = await runCli(['-I', '--offline', '--multipart', '--boundary', 'xyz', `${server.url}/echo`, 'Content-Type:multipart/mixed', 'a=1'], { env: env() });
+    expect(offline.out).toMatch(/^content-type: multipart\/mixed; boundary=xyz$/m);
+    expect(offline.out.match(/^content-length: /gm)).toHaveLength(1);
+    const asIs = await runCli(['-I', '--path-as-is', '--offline', `${server.url}/a/../b`], { env: env() });
+    expect(asIs.out).toMatch(/^GET \/a\/\.\.\/b HTTP\/1\.1$/m);
+    expect(echoOf((await runCli(['-I', '--path-as-is', `${server.url}/a/../echo?x=/../`], { env: env() })).out).url).toBe('/a/../echo?x=/../');
     const nested = await runCli(['-I', `${server.url}/echo`, 'a[b=1'], { env: env() });
     expect(nested.code).toBe(1);
     expect(nested.stderr).toMatch(/^sessio: error: HTTPie Syntax Error: Expecting '\]'/);

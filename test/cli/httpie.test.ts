@@ -121,6 +121,22 @@ describe.skipIf(missing !== undefined)('sessio and HTTPie send the same request 
     }
   });
 
+  it('--path-as-is keeps dot segments; --boundary sets the multipart boundary', async () => {
+    // httpbin (werkzeug) reports the path normalised; the raw target is checked against the echo server.
+    await same(['--path-as-is', '$BIN/anything/a/../b/./c']);
+    await same(['--path-as-is', '$BIN/anything/a/../b', 'q==1', 'x=1']);
+    // Same boundary, so the same bytes: Content-Length and the body must agree too.
+    const [theirs, ours] = await Promise.all([
+      runHttpie(['--ignore-stdin', '--multipart', '--boundary', 'xoxo', `:${bin.port}/anything`, 'a=1', `f@${path.join(dir, 'about.txt')}`]),
+      runCli(['--ignore-stdin', '--multipart', '--boundary', 'xoxo', `:${bin.port}/anything`, 'a=1', `f@${path.join(dir, 'about.txt')}`], { env: { XDG_CONFIG_HOME: dir } }),
+    ]);
+    const [a, b] = [JSON.parse(theirs.stdout) as Echo, JSON.parse(ours.out) as Echo];
+    expect(b.headers['Content-Type']).toBe('multipart/form-data; boundary=xoxo');
+    expect(b.headers['Content-Type']).toBe(a.headers['Content-Type']);
+    expect(b.headers['Content-Length']).toBe(a.headers['Content-Length']);
+    expect({ form: b.form, files: b.files }).toEqual({ form: a.form, files: a.files });
+  });
+
   it('refuses data items together with a body on stdin, as HTTPie', async () => {
     const file = path.join(dir, 'body.json');
     await writeFile(file, '{"a": 1}');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RequestError, Session } from '../../src/index.js';
+import { RequestError, Session, type MultipartInit } from '../../src/index.js';
 import { startHttpServer, type TestServer } from '../helpers/tls.js';
 
 interface Echo { method: string; headers: Record<string, string>; body: string; sha256: string; length: number }
@@ -17,7 +17,11 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sessio-bodies-'));
   server = await startHttpServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      return; // an upload the client aborted
+    }
     const all = Buffer.concat(chunks);
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({
@@ -103,6 +107,42 @@ describe('request bodies', () => {
     expect(e.body).toContain('name="we%22ird"');
     expect(e.body).toContain('name="up"; filename="up.txt"\r\nContent-Type: text/plain\r\n\r\nstreamed\r\n');
     expect(e.body).toMatch(/--\r\n$/);
+  });
+
+  it('multipart gives a file part the type of its name, as browsers and HTTPie do', async () => {
+    const csv = path.join(dir, 'rows.csv');
+    await writeFile(csv, 'a,b\n');
+    const e = await send({ multipart: { f: { path: csv }, g: { value: '{}', filename: 'x.json' }, h: { value: 'x', filename: 'noext' }, i: { path: csv, contentType: 'text/plain' } } });
+    expect(e.body).toContain('name="f"; filename="rows.csv"\r\nContent-Type: text/csv\r\n');
+    expect(e.body).toContain('name="g"; filename="x.json"\r\nContent-Type: application/json\r\n');
+    expect(e.body).toContain('name="h"; filename="noext"\r\nContent-Type: application/octet-stream\r\n');
+    expect(e.body).toContain('name="i"; filename="rows.csv"\r\nContent-Type: text/plain\r\n');
+  });
+
+  it('multipart keeps a Content-Type of the caller: its boundary, or its type with a boundary added', async () => {
+    const own = await send({ headers: { 'Content-Type': 'multipart/form-data; boundary=xoxo' }, multipart: { a: '1' } });
+    expect(own.headers['content-type']).toBe('multipart/form-data; boundary=xoxo');
+    expect(own.body).toBe('--xoxo\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xoxo--\r\n');
+    const quoted = await send({ headers: { 'content-type': 'multipart/form-data; boundary="a b:c"' }, multipart: { a: '1' } });
+    expect(quoted.body).toMatch(/^--a b:c\r\n/);
+    const mixed = await send({ headers: { 'content-type': 'multipart/mixed' }, multipart: { a: '1' } });
+    const boundary = /^multipart\/mixed; boundary=(-{4}sessio[0-9a-f]{32})$/.exec(mixed.headers['content-type']!)?.[1];
+    expect(boundary).toBeDefined();
+    expect(mixed.body.startsWith(`--${boundary}\r\n`)).toBe(true);
+  });
+
+  it('multipart refuses a chosen boundary that is invalid or that the content contains', async () => {
+    await using s = new Session({ baseUrl: server.url });
+    const post = (boundary: string, multipart: MultipartInit) => s.post('/', { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, multipart });
+    await expect(post('a{b}', { a: '1' })).rejects.toThrow(RequestError);
+    await expect(post(`${'x'.repeat(71)}`, { a: '1' })).rejects.toThrow(/Invalid multipart boundary/);
+    await expect(post('xoxo', { a: 'text\r\n--xoxo--\r\nforged' })).rejects.toThrow(/The multipart boundary "xoxo" occurs in the content of a part \(Content-Disposition: form-data; name="a"\)/);
+    // A streamed file is checked as it is sent, across chunk borders: the upload is aborted.
+    const file = path.join(dir, 'forged.bin');
+    await writeFile(file, Buffer.concat([Buffer.alloc(65_535, 'a'), Buffer.from('--xoxo'), Buffer.alloc(1000, 'b')]));
+    await expect(post('xoxo', { f: { path: file } })).rejects.toThrow(/occurs in the content of a part/);
+    const fine = await (await post('xoxo', { a: 'x--xox', b: '-xoxo' })).json<Echo>();
+    expect(fine.body).toContain('name="a"\r\n\r\nx--xox\r\n--xoxo\r\n');
   });
 
   it('multipart accepts a WHATWG FormData', async () => {
