@@ -3,7 +3,7 @@ import { existsSync, fstatSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deflateSync } from 'node:zlib';
-import { AuthenticationError, digestAuth, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
+import { AuthenticationError, digestAuth, type PreparedRequest, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
 import type { Command, Values } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';
@@ -52,7 +52,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
     }
     const target = new URL(cli.session.prepare(method, url).url);
     await applyAuth(v, options, target, io);
-    encodeBody(v, options);
+    await encodeBody(v, options, (init) => cli.session.prepare(method, url, init));
     resumeFrom(v, options);
     if (cli.file) rememberHeaders(cli, remembered(items, options), target);
     if (v.curl) return await printCurl(cli, method, url, options, io);
@@ -256,15 +256,23 @@ async function credentials(spec: string, target: URL, io: Io): Promise<{ user: s
 
 /**
  * -x deflates the body (zlib, as HTTPie) when that makes it smaller, -xx always; --chunked sends it
- * as a stream, so with Transfer-Encoding: chunked instead of Content-Length.
+ * as a stream, so with Transfer-Encoding: chunked instead of Content-Length. A multipart body is
+ * encoded first (its files read whole for -x, as HTTPie does; streamed for --chunked alone).
  */
-function encodeBody(v: Values, options: RequestOptions): void {
+async function encodeBody(v: Values, options: RequestOptions, prepare: (init: RequestOptions) => PreparedRequest): Promise<void> {
   const level = v.compress?.length ?? 0;
   if (level === 0 && !v.chunked) return;
-  if (options.multipart) throw new UsageError(`${level ? '--compress' : '--chunked'} with a multipart body is not supported`, 'drop the option for a file upload');
   const headers = options.headers as Record<string, string | string[] | null>;
-  let data: Buffer;
-  if (options.json !== undefined) {
+  let data: Buffer | Readable;
+  if (options.multipart !== undefined) {
+    // The library's encoding (the boundary of a given multipart Content-Type included), as a stream.
+    const encoded = prepare({ multipart: options.multipart, headers });
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-type') delete headers[k];
+    headers['content-type'] = String(encoded.headers['content-type']);
+    const stream = encoded.body!.data as Readable;
+    data = level ? Buffer.concat(await stream.toArray() as Buffer[]) : stream;
+    delete options.multipart;
+  } else if (options.json !== undefined) {
     data = Buffer.from(JSON.stringify(options.json));
     headers['content-type'] ??= 'application/json';
   } else if (options.form !== undefined) {
@@ -275,6 +283,7 @@ function encodeBody(v: Values, options: RequestOptions): void {
   delete options.json;
   delete options.form;
   options.body = data;
+  if (!(data instanceof Buffer)) return;
   const deflated = level ? deflateSync(data) : undefined;
   if (deflated && (deflated.length < data.length || level >= 2)) {
     options.body = deflated;

@@ -74,6 +74,21 @@ describe('sessio HTTPie options', { timeout: 120_000 }, () => {
     expect(JSON.parse(chunked.body)).toEqual({ a: '1' });
   });
 
+  it('--chunked streams a multipart body; -x deflates it (its files read whole, as HTTPie)', async () => {
+    const file = path.join(dir, 'part.txt');
+    await writeFile(file, 'y'.repeat(3000));
+    const chunked = echoOf((await runCli(['--chunked', '--multipart', '--boundary', 'b0undary', `${server.url}/echo`, 'a=1', `f@${file}`], { env: env() })).out);
+    expect(chunked.headers['transfer-encoding']).toBe('chunked');
+    expect(chunked.headers['content-length']).toBeUndefined();
+    expect(chunked.headers['content-type']).toBe('multipart/form-data; boundary=b0undary');
+    expect(chunked.body).toBe(`--b0undary\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--b0undary\r\nContent-Disposition: form-data; name="f"; filename="part.txt"\r\nContent-Type: text/plain\r\n\r\n${'y'.repeat(3000)}\r\n--b0undary--\r\n`);
+    const r = await runCli(['-x', `${server.url}/echo`, `f@${file}`], { env: env() });
+    const x = echoOf(r.out);
+    expect(x.headers['content-encoding']).toBe('deflate');
+    expect(Number(x.headers['content-length'])).toBeLessThan(400);
+    expect(x.headers['content-type']).toMatch(/^multipart\/form-data; boundary=----sessio[0-9a-f]{32}$/);
+  });
+
   it('saves -a credentials bound to their origin; --session-read-only uses the file without writing it', async () => {
     const file = path.join(dir, 'auth.json');
     const first = echoOf((await runCli(['--session', file, '-a', 'ann:s3cret', `${server.url}/echo`], { env: env() })).out);
