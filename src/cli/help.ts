@@ -36,8 +36,9 @@ Auth       -a, --auth USER[:PASS]  credentials; without :PASS a prompt on the te
            -A, --auth-type basic|digest|bearer   (bearer: -a TOKEN)
 Session    --session NAME|PATH   use and update a saved session; NAME lives in
                                  $XDG_CONFIG_HOME/sessio/sessions (owner-only). Item headers and
-                                 -a basic/bearer credentials are saved; secret ones (Authorization,
-                                 X-Api-Key, *-Token…) only for the origin they were sent to (*)
+                                 -a credentials (basic, bearer, digest) are saved; secret ones
+                                 (Authorization, X-Api-Key, *-Token…, digest) only for the origin
+                                 they were sent to (*)
            --session redis://HOST:PORT/NAME   a session shared through Redis by every process that
                                  names it (cookies, tokens, CSRF tokens); give --csrf on each call (*)
            --csrf PROFILE        send CSRF tokens (spring, django, rails, angular, laravel)

@@ -3,7 +3,7 @@ import { existsSync, fstatSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deflateSync } from 'node:zlib';
-import { AuthenticationError, digestAuth, type PreparedRequest, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
+import { AuthenticationError, digestAuth, type OriginCredentials, type PreparedRequest, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
 import type { Command, Values } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';
@@ -51,10 +51,14 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
       throw new UsageError(`${JSON.stringify(cmd.url)} is a path but the session has no base URL`, 'give a full URL such as :8080/path or example.org/path');
     }
     const target = new URL(cli.session.prepare(method, url).url);
-    await applyAuth(v, options, target, io);
+    const digest = await applyAuth(v, options, target, io);
     await encodeBody(v, options, (init) => cli.session.prepare(method, url, init));
     resumeFrom(v, options);
-    if (cli.file) rememberHeaders(cli, remembered(items, options), target);
+    if (cli.file) {
+      rememberHeaders(cli, remembered(items, options, digest !== undefined), target);
+      // -a replaces what the session had for this origin, as in HTTPie: Digest is saved as credentials.
+      if (v.auth !== undefined) cli.session.originAuth.bind(target.origin, digest ?? null);
+    }
     if (v.curl) return await printCurl(cli, method, url, options, io);
     if (v.offline) return await printOffline(cli, method, url, options, view, io);
     if (v.har !== undefined) cli.session.startHar();
@@ -228,21 +232,28 @@ function letters(spec: string, flag: string): Set<Part> {
 }
 
 /** Credentials from -a/-A: Basic and Bearer as an Authorization header (saved per origin), Digest as a scheme. */
-async function applyAuth(v: Values, options: RequestOptions, target: URL, io: Io): Promise<void> {
+/** -a/-A: Basic and Bearer as an Authorization header, Digest as the library's scheme (returned, to be saved). */
+async function applyAuth(v: Values, options: RequestOptions, target: URL, io: Io): Promise<OriginCredentials | undefined> {
   const type = (v['auth-type'] ?? 'basic').toLowerCase();
   if (!['basic', 'digest', 'bearer'].includes(type)) throw new UsageError(`--auth-type ${JSON.stringify(v['auth-type'])} is not one of basic, digest, bearer`);
   if (v.auth === undefined) {
     if (v['auth-type'] !== undefined) throw new UsageError(`--auth-type ${type} needs --auth (-a)`, type === 'bearer' ? 'e.g. -A bearer -a TOKEN' : 'e.g. -a USER:PASS');
-    return;
+    return undefined;
   }
   const headers = options.headers as Record<string, string | string[] | null>;
+  // The credentials given now win over Digest credentials the session saved for this origin.
+  options.auth = null;
   if (type === 'bearer') {
     headers.authorization = `Bearer ${v.auth}`;
-    return;
+    return undefined;
   }
   const { user, password } = await credentials(v.auth, target, io);
-  if (type === 'digest') options.auth = digestAuth(user, password);
-  else headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  if (type === 'basic') {
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    return undefined;
+  }
+  options.auth = digestAuth(user, password);
+  return { type: 'digest', username: user, password };
 }
 
 /** `USER:PASS` (a `\\:` is a colon in the user name), or `USER` and a prompt on the terminal, as HTTPie. */
@@ -371,8 +382,9 @@ async function downloadBody(res: Response, v: Values, view: View, io: Io): Promi
 }
 
 /** The headers a saved session keeps: the items' and an Authorization from -a, not sessio's defaults. */
-function remembered(items: ItemRequest, options: RequestOptions): Record<string, string | string[] | null> {
-  const auth = (options.headers as Record<string, string | string[] | null>).authorization;
+function remembered(items: ItemRequest, options: RequestOptions, digest: boolean): Record<string, string | string[] | null> {
+  // Digest replaces a saved Basic or Bearer header for the origin.
+  const auth = digest ? null : (options.headers as Record<string, string | string[] | null>).authorization;
   return { ...items.headers, ...(auth !== undefined && items.headers.authorization === undefined && { authorization: auth }) };
 }
 

@@ -37,6 +37,7 @@ export const STATE: Readonly<Record<string, { save(parts: PersistedParts): unkno
   csrf: { save: saveCsrf, restore: restoreCsrf },
   credentials: { save: (parts) => parts.saved.credentials, restore: restoreCredentials },
   originHeaders: { save: (parts) => parts.saved.originHeaders.save(), restore: (parts, value) => parts.saved.originHeaders.restore(value) },
+  originAuth: { save: (parts) => parts.saved.originAuth.save(), restore: (parts, value) => parts.saved.originAuth.restore(value) },
 };
 
 /** What a loaded file needs of the session options: the ones a session is made with. */

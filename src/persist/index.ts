@@ -8,6 +8,7 @@
  */
 export { saveSession, loadSession, readSessionFile, sessionFromDocument, snapshot, type SaveOptions, type LoadInit, type CreateSession } from './file.js';
 export { OriginHeaders, isOriginBoundHeader } from './origin-headers.js';
+export { OriginAuth, type OriginCredentials } from './origin-auth.js';
 export { Autosave, autosaveOptions, type AutosaveOptions } from './autosave.js';
 export { SavedState, type PersistedParts } from './state.js';
 export { SESSION_FORMAT, SESSION_SCHEMA_VERSION, type SessionDocument, type LoginRecord, type LoginKind, type LoginRecordOptions, type TokenRecord } from './schema.js';

@@ -3,6 +3,7 @@ import type { RequestHeaders } from '../core/headers.js';
 import type { CsrfTokens } from '../features/csrf/tokens.js';
 import type { LoginCoordinator } from '../features/login/coordinator.js';
 import type { Fingerprints } from './merge.js';
+import { OriginAuth } from './origin-auth.js';
 import { OriginHeaders } from './origin-headers.js';
 import type { LoginRecord, TokenRecord } from './schema.js';
 
@@ -37,6 +38,8 @@ export class SavedState {
   credentials: CredentialsRecord | undefined;
   /** Secret default headers, each bound to the origin it was given for. */
   readonly originHeaders = new OriginHeaders();
+  /** Digest credentials, each bound to the origin it was given for. */
+  readonly originAuth = new OriginAuth();
   /** Per file path, what this session last read or wrote there (made at the first load or save). */
   baselines: Map<string, Baseline> | undefined;
 }

@@ -9,7 +9,7 @@ import { applyHeaders, headerBag, type RequestHeaders } from '../core/headers.js
 import { sessionFetch } from './fetch.js';
 import { compose, type Send, type Stage } from '../core/pipeline.js';
 import { resolveSettings, DEFAULT_MAX_REDIRECTS, type CoreRequestOptions } from '../core/options.js';
-import { Autosave, autosaveOptions, loadSession, saveSession, SavedState, type AutosaveOptions, type OriginHeaders, type PersistedParts, type SaveOptions } from '../persist/index.js';
+import { Autosave, autosaveOptions, loadSession, saveSession, SavedState, type AutosaveOptions, type OriginHeaders, type OriginAuth, type PersistedParts, type SaveOptions } from '../persist/index.js';
 import { SharedReplica } from '../persist/shared.js';
 import { PreparedRequest } from '../core/request.js';
 import { RAW_PATH, writtenPath } from '../core/path-as-is.js';
@@ -75,6 +75,12 @@ export class Session {
    * @example `s.originHeaders.bind('https://api.example.com', 'X-Api-Key', key)`
    */
   readonly originHeaders: OriginHeaders;
+  /**
+   * Digest credentials bound to one origin each, used for requests to it that have no `auth` of
+   * their own (the session's included): saved with the session, as the CLI's `-A digest -a` is.
+   * @example `s.originAuth.bind('https://api.example.com', { type: 'digest', username, password })`
+   */
+  readonly originAuth: OriginAuth;
   /** The options the session was made with. */
   readonly config: Readonly<SessionInit>;
   /** A WHATWG `fetch` that goes through this session (cookies, auth, pool, redirects). */
@@ -114,6 +120,7 @@ export class Session {
       options.headers,
     ));
     this.originHeaders = this.#saved.originHeaders;
+    this.originAuth = this.#saved.originAuth;
     this.#auth = sessionAuthScheme(options.auth, options.baseUrl);
     this.#sensitive = options.sensitiveHeaders?.length ? new Set(options.sensitiveHeaders.map((h) => h.toLowerCase())) : NO_HEADERS;
     this.#log = Session.#forkLog ?? createLog(options.logger);
@@ -254,7 +261,7 @@ export class Session {
     if (!TOKEN.test(m)) throw new RequestError(`Invalid HTTP method ${JSON.stringify(method)}`);
     const target = resolveUrl(url, this.config.baseUrl);
     const settings = resolveSettings(this.config as CoreRequestOptions, options);
-    let auth = options.auth === undefined ? this.#auth : toAuthScheme(options.auth);
+    let auth = options.auth === undefined ? this.#auth ?? this.#saved.originAuth.for(target) : toAuthScheme(options.auth);
     if (target.username || target.password) {
       // Credentials in the URL are Basic auth for that request, as in requests, and never sent in the URL.
       auth ??= basicAuth(decodeUserinfo(target.username), decodeUserinfo(target.password));

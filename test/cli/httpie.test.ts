@@ -1,7 +1,7 @@
 // sessio's CLI beside the real HTTPie (Debian's httpie 3.2) against real httpbin: for command lines
 // from HTTPie's documentation (docs/README.md: JSON, nested JSON, forms, files, headers, query
 // parameters, stdin, auth), the request that reaches httpbin's /anything echo is the same.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,28 @@ describe.skipIf(missing !== undefined)('sessio and HTTPie send the same request 
     expect(b.headers['Content-Type']).toBe(a.headers['Content-Type']);
     expect(b.headers['Content-Length']).toBe(a.headers['Content-Length']);
     expect({ form: b.form, files: b.files }).toEqual({ form: a.form, files: a.files });
+  });
+
+  it('keeps -A digest credentials in the session, bound to their origin, and answers the next challenge with them', async () => {
+    const env = { XDG_CONFIG_HOME: dir };
+    const file = path.join(dir, 'digest.json');
+    const url = `:${bin.port}/digest-auth/auth/user/pass`;
+    const first = await runCli(['-I', '--session', file, '--check-status', '-A', 'digest', '-a', 'user:pass', url], { env });
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.out)).toMatchObject({ authenticated: true, user: 'user' });
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { state: { originAuth: unknown } };
+    expect(saved.state.originAuth).toEqual({ [`http://localhost:${bin.port}`]: { type: 'digest', username: 'user', password: 'pass' } });
+    const again = await runCli(['-I', '--session', file, '--check-status', url], { env });
+    expect(again.stderr).toBe('');
+    expect(JSON.parse(again.out)).toMatchObject({ authenticated: true, user: 'user' });
+    // Another origin (127.0.0.1 is not localhost) gets no answer to its challenge.
+    const elsewhere = await runCli(['-I', '--session', file, '--check-status', `127.0.0.1:${bin.port}/digest-auth/auth/user/pass`], { env });
+    expect(elsewhere.code).toBe(4);
+    const show = await runCli(['session', 'show', file], { env });
+    expect(show.out).not.toContain('"pass"');
+    // Basic given later replaces the saved Digest credentials for the origin.
+    expect((await runCli(['-I', '--session', file, '-a', 'user:pass', `:${bin.port}/basic-auth/user/pass`], { env })).code).toBe(0);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { state: { originAuth?: unknown } }).state.originAuth).toBeUndefined();
   });
 
   it('refuses data items together with a body on stdin, as HTTPie', async () => {
