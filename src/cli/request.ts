@@ -3,7 +3,7 @@ import { existsSync, fstatSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deflateSync } from 'node:zlib';
-import { AuthenticationError, digestAuth, type OriginCredentials, type PreparedRequest, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
+import { AuthenticationError, digestAuth, type LoginRecord, type OriginCredentials, type PreparedRequest, isOriginBoundHeader, looksLoggedOut, writeFileAtomic, type Hop, type RequestOptions, type Response } from '../index.js';
 import type { Command, Values } from './args.js';
 import { palette, wantsColor, type Palette } from './colors.js';
 import { download, downloadPath } from './download.js';
@@ -68,7 +68,7 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
       res = await cli.session.request(method, url, { ...options, followRedirects: v.follow ?? false, stream: (v.download ?? false) || (v.stream ?? false) });
     } catch (err) {
       // A token login whose token and refresh token ran out, with no password to log in again.
-      if (err instanceof AuthenticationError && cli.login && !cli.relogin) throw new UsageError(`the saved ${cli.login.kind ?? 'form'} login at ${new URL(cli.login.url).origin} has run out (${err.reason})`, reloginHint(cli));
+      if (err instanceof AuthenticationError && cli.login && !cli.relogin && fromLoginEndpoint(err, cli.login)) throw new UsageError(`the saved ${cli.login.kind ?? 'form'} login at ${new URL(cli.login.url).origin} has run out (${err.reason})`, reloginHint(cli));
       throw err;
     } finally {
       if (v.har !== undefined) await writeHar(cli, v.har);
@@ -87,6 +87,16 @@ export async function runRequest(cmd: RequestCommand, io: Io): Promise<number> {
       await cli.session.close();
     }
   }
+}
+
+/** Whether a login error came from logging in or refreshing (not from an API's answer, such as insufficient_scope). */
+function fromLoginEndpoint(err: AuthenticationError, login: LoginRecord): boolean {
+  if (err.url === undefined) return true;
+  const at = (u: string) => {
+    const url = new URL(u, login.url);
+    return url.origin + url.pathname;
+  };
+  return [login.url, login.options?.refreshUrl].some((u) => u !== undefined && at(u) === at(err.url!));
 }
 
 function reloginHint(cli: CliSession): string {

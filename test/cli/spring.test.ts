@@ -37,6 +37,31 @@ describe.skipIf(springSkipReason !== undefined)('against Spring Security (sessio
     expect(JSON.parse(created.out)).toMatchObject({ name: 'widget', owner: 'alice' });
   });
 
+  it('logs in with sessio login jwt, client-credentials and password-grant against its token endpoints', async () => {
+    const jwt = await runCli(['login', 'jwt', `${spring.url}/api/auth/token`, '--user', 'alice', '--refresh-url', '/api/auth/refresh', '--session', 'spring-jwt'], { env: env({ SESSIO_PASSWORD: 'secret' }) });
+    expect(jwt.stderr).toBe('');
+    expect(jwt.code).toBe(0);
+    const me = await runCli(['--session', 'spring-jwt', '--check-status', `${spring.url}/api/jwt/me`], { env: env() });
+    expect(me.code).toBe(0);
+    expect(JSON.parse(me.out)).toMatchObject({ user: 'alice' });
+
+    const cc = await runCli(['login', 'client-credentials', `${spring.url}/oauth/token`, '--client-id', 'sessio-client', '--scope', 'admin', '--session', 'spring-cc'], { env: env({ SESSIO_CLIENT_SECRET: 'sessio-secret' }) });
+    expect(cc.stderr).toBe('');
+    expect(cc.code).toBe(0);
+    expect((await runCli(['--session', 'spring-cc', '--check-status', `${spring.url}/api/jwt/admin`], { env: env() })).code).toBe(0);
+
+    const pg = await runCli(['login', 'password-grant', `${spring.url}/oauth/token`, '--client-id', 'sessio-client', '--client-auth', 'post', '--user', 'alice', '--session', 'spring-pg'],
+      { env: env({ SESSIO_PASSWORD: 'secret', SESSIO_CLIENT_SECRET: 'sessio-secret' }) });
+    expect(pg.stderr).toBe('');
+    expect(pg.code).toBe(0);
+    const pgMe = await runCli(['--session', 'spring-pg', '--check-status', `${spring.url}/api/jwt/me`], { env: env() });
+    expect(JSON.parse(pgMe.out)).toMatchObject({ user: 'alice' });
+    // Without the admin scope, Spring's resource server answers 403 insufficient_scope: said as such, not as an expiry.
+    const admin = await runCli(['--session', 'spring-pg', '--check-status', `${spring.url}/api/jwt/admin`], { env: env() });
+    expect(admin.stderr).toMatch(/^sessio: error: Login failed: the access token lacks the scope admin/);
+    expect(admin.code).toBe(1);
+  });
+
   it('logs in again by itself when the server session is gone', async () => {
     await runCli(['login', `${spring.url}/login`, '--user', 'alice', '--csrf', 'spring', '--session', 'spring-relogin'], { env: env({ SESSIO_PASSWORD: 'secret' }) });
     // Log out on the server: the session cookie saved in the file is now dead.
