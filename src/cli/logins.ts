@@ -42,6 +42,13 @@ export function hasUser(kind: LoginKind): boolean {
 
 /** The record `sessio login KIND URL …` saves: the URL and every non-secret option the flags gave. */
 export function loginRecord(kind: LoginKind, url: string, v: Values): LoginRecord {
+  checkFlags(kind, url, v);
+  const options = recordOptions(url, v);
+  return { ...(kind !== 'form' && { kind }), url, ...(v.user && { username: v.user }), ...(v.csrf && { csrf: v.csrf }), ...(Object.keys(options).length && { options }) };
+}
+
+/** Refuses flags of another kind of login, and a login without what it needs, before anything is sent. */
+function checkFlags(kind: LoginKind, url: string, v: Values): void {
   for (const [flag, kinds] of Object.entries(KIND_FLAGS)) {
     if (v[flag as keyof Values] !== undefined && !kinds.includes(kind)) throw new UsageError(`--${flag} is for sessio login ${kinds.join('|')}`, `not for a ${kind} login`);
   }
@@ -49,10 +56,18 @@ export function loginRecord(kind: LoginKind, url: string, v: Values): LoginRecor
   if (!hasUser(kind) && v.user) throw new UsageError('a client-credentials login has no --user: the client logs in as itself', 'give --client-id (and the secret in $SESSIO_CLIENT_SECRET)');
   if (isOAuth(kind) && !v['client-id']) throw new UsageError(`a ${kind} login needs --client-id ID`, `e.g. sessio login ${kind} ${url} --client-id app`);
   if (v['client-auth'] !== undefined && v['client-auth'] !== 'basic' && v['client-auth'] !== 'post') throw new UsageError(`--client-auth ${JSON.stringify(v['client-auth'])}: use basic or post`);
+}
+
+/** Flags whose value is saved as it is, under the library option's name. */
+const STRING_OPTIONS = {
+  'username-field': 'usernameField', 'password-field': 'passwordField', 'token-path': 'tokenPath', 'token-header': 'tokenHeader',
+  'refresh-token-path': 'refreshTokenPath', 'refresh-url': 'refreshUrl', scheme: 'scheme', 'client-id': 'clientId', 'client-auth': 'clientAuth',
+} as const;
+
+function recordOptions(url: string, v: Values): LoginRecordOptions {
   const options: LoginRecordOptions = {};
-  const strings = { 'username-field': 'usernameField', 'password-field': 'passwordField', 'token-path': 'tokenPath', 'token-header': 'tokenHeader', 'refresh-token-path': 'refreshTokenPath', 'refresh-url': 'refreshUrl', scheme: 'scheme', 'client-id': 'clientId', 'client-auth': 'clientAuth' } as const;
-  for (const [flag, key] of Object.entries(strings)) {
-    const value = v[flag as keyof typeof strings];
+  for (const [flag, key] of Object.entries(STRING_OPTIONS)) {
+    const value = v[flag as keyof typeof STRING_OPTIONS];
     if (value !== undefined) (options as Record<string, string>)[key] = value;
   }
   if (v.scope?.length) options.scope = v.scope.join(' ');
@@ -61,7 +76,7 @@ export function loginRecord(kind: LoginKind, url: string, v: Values): LoginRecor
   if (v['refresh-before-seconds'] !== undefined) options.refreshBeforeSeconds = seconds(v['refresh-before-seconds']);
   // The CLI session has no base URL: a relative --refresh-url is relative to the login URL.
   if (options.refreshUrl !== undefined) options.refreshUrl = absolute(options.refreshUrl, url);
-  return { ...(kind !== 'form' && { kind }), url, ...(v.user && { username: v.user }), ...(v.csrf && { csrf: v.csrf }), ...(Object.keys(options).length && { options }) };
+  return options;
 }
 
 function params(list: readonly string[]): Record<string, string> {
