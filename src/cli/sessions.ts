@@ -63,7 +63,8 @@ export function redactDocument(doc: SessionDocument): unknown {
       ...(doc.login.password !== undefined && { password: REDACTED }),
       ...(doc.login.clientSecret !== undefined && { clientSecret: REDACTED }),
     } }),
-    ...(doc.tokens && { tokens: Object.fromEntries(Object.keys(doc.tokens).map((k) => [k, REDACTED])) }),
+    // The tokens are secrets; where they go, their kind and expiry are not.
+    ...(doc.tokens && { tokens: { ...doc.tokens, ...(doc.tokens.access !== undefined && { access: REDACTED }), ...(doc.tokens.refresh !== undefined && { refresh: REDACTED }) } }),
     state: redactState(doc.state),
   };
 }

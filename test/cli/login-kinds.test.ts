@@ -34,6 +34,8 @@ describe('sessio login jwt', { timeout: 90_000 }, () => {
     expect(saved.login).toEqual({ kind: 'jwt', url: `${t.auth.url}/auth/token`, username: 'alice', options: { refreshUrl: `${t.auth.url}/auth/refresh` } });
     expect(saved.tokens).toMatchObject({ kind: 'jwt', origins: [t.auth.url] });
     expect(JSON.stringify(saved)).not.toContain(USER.password);
+    const show = JSON.parse((await runCli(['session', 'show', 'jwt'], { env: env() })).out) as { tokens: Record<string, unknown> };
+    expect(show.tokens).toMatchObject({ access: '[REDACTED]', refresh: '[REDACTED]', kind: 'jwt', origins: [t.auth.url], url: `${t.auth.url}/auth/token` });
 
     const logins = t.stats.logins;
     const first = await me('jwt', t.auth.url);
