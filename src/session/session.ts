@@ -76,8 +76,9 @@ export class Session {
    */
   readonly originHeaders: OriginHeaders;
   /**
-   * Digest credentials bound to one origin each, used for requests to it that have no `auth` of
-   * their own (the session's included): saved with the session, as the CLI's `-A digest -a` is.
+   * Digest credentials bound to one origin each, used for requests to it when neither the request,
+   * the session's `auth` nor a `login` gives credentials: saved with the session, as the CLI's
+   * `-A digest -a` is.
    * @example `s.originAuth.bind('https://api.example.com', { type: 'digest', username, password })`
    */
   readonly originAuth: OriginAuth;
@@ -261,7 +262,7 @@ export class Session {
     if (!TOKEN.test(m)) throw new RequestError(`Invalid HTTP method ${JSON.stringify(method)}`);
     const target = resolveUrl(url, this.config.baseUrl);
     const settings = resolveSettings(this.config as CoreRequestOptions, options);
-    let auth = options.auth === undefined ? this.#auth ?? this.#saved.originAuth.for(target) : toAuthScheme(options.auth);
+    let auth = options.auth === undefined ? this.#auth ?? this.#savedAuth(target) : toAuthScheme(options.auth);
     if (target.username || target.password) {
       // Credentials in the URL are Basic auth for that request, as in requests, and never sent in the URL.
       auth ??= basicAuth(decodeUserinfo(target.username), decodeUserinfo(target.password));
@@ -293,6 +294,11 @@ export class Session {
     const own = ownCookies(headers, options.cookies);
     if (own) context.set(REQUEST_COOKIES, own);
     return req;
+  }
+
+  /** Saved Digest credentials for the origin: the fallback below a request's, the session's and a login's own. */
+  #savedAuth(target: URL): AuthScheme | undefined {
+    return this.#login === undefined ? this.#saved.originAuth.for(target) : undefined;
   }
 
   get(url: string | URL, options?: RequestOptions): Promise<Response> {
