@@ -59,7 +59,7 @@ export {
   SessionFileError,
   type TimeoutPhase,
 } from './core/errors.js';
-export { OriginHeaders, OriginAuth, type OriginCredentials, type SaveOptions, type AutosaveOptions, type SessionDocument, type LoginRecord, type LoginKind, type LoginRecordOptions, type TokenRecord } from './persist/index.js';
+export { OriginHeaders, OriginAuth, type OriginCredentials, type SaveOptions, type AutosaveOptions, type SessionDocument, LOGIN_KINDS, type LoginRecord, type LoginKind, type LoginRecordOptions, type TokenRecord } from './persist/index.js';
 export type { LockOptions } from './persist/lock.js';
 /**
  * Helpers for tools built on saved sessions (the `sessio` CLI uses only this public API):

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthScheme } from './scheme.js';
+import { RAW_PATH, wirePath } from '../core/path-as-is.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { parseChallenges, type Challenge } from './challenge.js';
@@ -141,7 +142,7 @@ export function digestAuth(username: string, password: string, options: DigestOp
     apply(req: PreparedRequest) {
       const n = nonces.get(req.url.origin);
       if (!n) return;
-      const uri = req.url.pathname + req.url.search;
+      const uri = wirePath(req.url, req.context.get(RAW_PATH));
       req.headers.authorization = digestAuthorization(username, password, n, req.method, uri, allowHash);
     },
     challenge(res: Response, req: PreparedRequest) {

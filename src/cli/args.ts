@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { isItem } from './items.js';
-import type { LoginKind } from '../index.js';
+import { LOGIN_KINDS, type LoginKind } from '../index.js';
 
 
 /** Every option of every command; each command checks which ones apply. */
@@ -70,9 +70,6 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
-/** The logins `sessio login KIND` makes. */
-export const LOGIN_KINDS: readonly LoginKind[] = ['form', 'jwt', 'client-credentials', 'password-grant'];
-
 export type Values = ReturnType<typeof parse>['values'];
 
 /** Every long option and its short letter, for `sessio completion`. */
@@ -120,7 +117,9 @@ export function parseCommand(argv: string[]): Command {
     return { kind: 'completion', shell: rest[0] };
   }
   if (first === 'cookies' && rest.length >= 1 && rest.length <= 2 && !isItem(rest[0]!)) return cookiesCommand(values, rest);
-  if (first === 'login' && rest.length <= 2 && !rest.some(isItem)) return loginCommand(values, rest);
+  // `login URL` (whatever the URL looks like), or `login KIND URL` (an unknown KIND word is refused);
+  // anything else after `login` is HTTPie's method guess, a LOGIN request.
+  if (first === 'login' && (rest.length <= 1 || (rest.length === 2 && /^[a-z][a-z-]*$/i.test(rest[0]!) && !isItem(rest[1]!)))) return loginCommand(values, rest);
   // HTTPie's guess: a first word of letters followed by a URL (not an item) is the method.
   if (/^[A-Za-z]+$/.test(first) && rest.length > 0 && !isItem(rest[0]!)) {
     return { kind: 'request', values, method: first.toUpperCase(), url: rest[0]!, items: rest.slice(1) };

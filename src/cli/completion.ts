@@ -1,4 +1,5 @@
-import { LOGIN_KINDS, OPTION_FLAGS } from './args.js';
+import { LOGIN_KINDS } from '../index.js';
+import { OPTION_FLAGS } from './args.js';
 
 const COMMANDS = ['login', 'session', 'cookies', 'completion', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 

@@ -25,7 +25,9 @@ export async function runLogin(cmd: LoginCommand, io: Io): Promise<number> {
     throw new UsageError(`a ${cmd.login} login cannot be kept in --session redis:// by the CLI: later calls could not use its token`, 'save it to a session file (--session NAME), or share it from code with redisState and the login');
   }
   const secrets = await obtainSecrets(cmd.login, record, v, io);
+  // clientAuth is recorded only with a secret: a later call reads it as "this client needs one".
   if (secrets.clientSecret !== undefined) record.options = { clientAuth: 'basic', ...record.options };
+  else if (record.options?.clientAuth !== undefined) delete record.options.clientAuth;
   const saved: LoginRecord = { ...record, ...(v['save-password'] && secrets) };
   const name = v.session ?? 'default';
   const cli = await openSession({ ...v, session: name }, io.env, network, { record: saved, secrets });

@@ -1,6 +1,6 @@
 // The logins `sessio login` can make, as saved records and back: flags → LoginRecord (non-secret options
 // only) → the library's formLogin, jwtLogin, clientCredentials or passwordGrant in a later run.
-import { clientCredentials, formLogin, jwtLogin, passwordGrant, refreshTokenGrant, type LoginKind, type LoginRecord, type LoginRecordOptions, type LoginStrategy } from '../index.js';
+import { clientCredentials, formLogin, isSecretField, jwtLogin, passwordGrant, refreshTokenGrant, type LoginKind, type LoginRecord, type LoginRecordOptions, type LoginStrategy } from '../index.js';
 import type { Values } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -83,8 +83,11 @@ function params(list: readonly string[]): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
   for (const p of list) {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param ${JSON.stringify(p)} is not NAME=VALUE`, 'e.g. --param audience=https://api.example.com');
-    out[p.slice(0, eq)] = p.slice(eq + 1);
+    if (eq <= 0) throw new UsageError(`--param ${JSON.stringify(p.replace(/=.*/s, '=…'))} is not NAME=VALUE`, 'e.g. --param audience=https://api.example.com');
+    const name = p.slice(0, eq);
+    // --param values are saved as plain options: a secret (client_assertion, a password) must not be one.
+    if (isSecretField(name) || /assertion|secret/i.test(name)) throw new UsageError(`--param ${name}: a secret cannot be given as a --param, which the session file keeps in clear`, 'give a client secret in $SESSIO_CLIENT_SECRET');
+    out[name] = p.slice(eq + 1);
   }
   return { ...out };
 }

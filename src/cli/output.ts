@@ -22,8 +22,8 @@ export function requestHead(sent: SentRequest, pal: Palette, sorted: boolean): s
   for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) fields.push([k, one]);
   // The framing undici adds, unless sessio set it already (a multipart body's Content-Length).
   if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) fields.push(...framing(sent));
-  // The path as sent (--path-as-is keeps dot segments that URL parsing would remove).
-  const path = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(sent.url)?.[1] || url.pathname;
+  // The path as sent (--path-as-is keeps dot segments that URL parsing would remove), the query redacted.
+  const path = sent.target.replace(/[?#].*$/s, '');
   const lines = [`${pal.green(sent.method)} ${pal.cyan(path + url.search)} ${pal.dim('HTTP/1.1')}`];
   for (const [k, v] of sortedIf(fields, sorted)) lines.push(headerLine(k, v, pal));
   return lines.join('\n');

@@ -132,7 +132,8 @@ function chooseBoundary(boundary: string, options: RequestOptions): void {
   const given = name === undefined ? undefined : headers[name];
   const type = typeof given === 'string' && /^\s*multipart\//i.test(given) ? given.replace(/;\s*boundary=("[^"]*"|[^;\s]+)/i, '') : 'multipart/form-data';
   if (name !== undefined) delete headers[name];
-  headers['content-type'] = `${type}; boundary=${/[^\w'+\-.]/.test(boundary) ? `"${boundary}"` : boundary}`;
+  // Quoted (escapes included) when not a token: the library parses it back and refuses what RFC 2046 does not allow.
+  headers['content-type'] = `${type}; boundary=${/^[\w'+\-.]+$/.test(boundary) ? boundary : `"${boundary.replace(/["\\]/g, '\\$&')}"`}`;
 }
 
 type BodyMode = 'json' | 'form' | 'multipart';

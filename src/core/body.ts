@@ -61,6 +61,23 @@ function encodeRaw(body: NonNullable<RequestOptions['body']>): EncodedBody {
   throw new RequestError(`Unsupported body type ${Object.prototype.toString.call(body)}: use a string, Uint8Array, Blob, Readable or ReadableStream`);
 }
 
+// One `; name=value` parameter (RFC 9110 §5.6.6): a token, or a quoted string with `\` escapes.
+const PARAM = /\s*;\s*([!#$%&'*+.^`|~\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]+))/y;
+
+/** The `boundary` parameter of a Content-Type, read past the other parameters (quoted ones included). */
+function boundaryParam(type: string): string | undefined {
+  let at = type.indexOf(';');
+  let found: string | undefined;
+  while (at >= 0 && at < type.length && !/^[\s;]*$/.test(type.slice(at))) {
+    PARAM.lastIndex = at;
+    const m = PARAM.exec(type);
+    if (!m) throw new RequestError(`Malformed Content-Type ${JSON.stringify(type)}: its parameters must be name=token or name="quoted"`);
+    if (m[1]!.toLowerCase() === 'boundary') found ??= m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
+    at = PARAM.lastIndex;
+  }
+  return found;
+}
+
 /**
  * Encodes whichever of `json`, `form`, `multipart` or `body` is given (at most one), or returns
  * undefined for no body.
@@ -82,9 +99,9 @@ export function encodeBody(options: RequestOptions, contentType?: string | reado
   if (options.multipart !== undefined) {
     // A multipart Content-Type of the caller's (multipart/mixed, a boundary of its own) is kept, as in HTTPie.
     const given = typeof contentType === 'string' && /^\s*multipart\//i.test(contentType) ? contentType.trim() : undefined;
-    const chosen = given === undefined ? undefined : /;\s*boundary=(?:"([^"]*)"|([^;\s]+))/i.exec(given);
-    const mp = encodeMultipart(options.multipart, chosen ? chosen[1] ?? chosen[2] : undefined);
-    const type = given === undefined ? mp.contentType : chosen ? given : `${given}; ${mp.contentType.slice(mp.contentType.indexOf('boundary='))}`;
+    const chosen = given === undefined ? undefined : boundaryParam(given);
+    const mp = encodeMultipart(options.multipart, chosen);
+    const type = given === undefined ? mp.contentType : chosen !== undefined ? given : `${given}; ${mp.contentType.slice(mp.contentType.indexOf('boundary='))}`;
     const multipart = options.multipart;
     const make = (): EncodedBody => ({
       data: mp.stream(),

@@ -1,6 +1,7 @@
 import { ACCEPT_ENCODING } from './decode.js';
 import type { RequestHeaders } from './headers.js';
 import type { BodySnapshot } from './log/body.js';
+import { hasDotSegments, WRITTEN_URL } from './path-as-is.js';
 import { utf8Text } from './log/body.js';
 import type { MultipartFile, MultipartInit, MultipartValue } from './multipart.js';
 import { isSecretField, REDACTED, redactBody, redactHeaders, redactUrl } from './redact.js';
@@ -25,8 +26,6 @@ export interface CurlSource {
   clientCert?: boolean;
   sensitive: ReadonlySet<string> | undefined;
 }
-
-const WRITTEN_PATH = /^([a-z][a-z\d+.-]*:\/\/[^/?#]*)([^?#]*)/i;
 
 /** Bodies larger than this are not inlined in the command; a file is referenced instead. */
 const MAX_INLINE = 256 * 1024;
@@ -155,9 +154,10 @@ export function toCurl(src: CurlSource, options: CurlOptions = {}): string {
   const headers = headerArgs(src, redact, multipart);
   const body = src.body ? bodyArgs(src.body, redact, hasType, notes) : { args: [] };
   // A URL sent with pathAsIs keeps its dot segments, which curl too removes unless told not to.
-  const written = WRITTEN_PATH.exec(src.url)?.[2] ?? '';
-  const asIs = /\/\.\.?(?:\/|$)/.test(written) ? ['--path-as-is'] : [];
-  if (asIs.length) url = url.replace(WRITTEN_PATH, (_, origin: string) => origin + written);
+  const written = WRITTEN_URL.exec(src.url)?.[2] ?? '';
+  const asIs = hasDotSegments(written) ? ['--path-as-is'] : [];
+  // Redaction parses the URL again, which would tidy a written path (`%2e%2e` included): keep it as sent.
+  if (written) url = url.replace(WRITTEN_URL, (_, origin: string) => origin + written);
   const args = ['curl', ...(/[[\]{}]/.test(url) ? ['-g'] : []), ...asIs, shellQuote(url), ...methodArgs(src.method, src.body !== undefined), ...headers.args, ...body.args];
   if (headers.compressed) args.push('--compressed');
   if (src.insecure) args.push('-k');

@@ -162,11 +162,15 @@ export function encodeMultipart(init: MultipartInit, chosen?: string): Multipart
       if (content instanceof Uint8Array) yield content;
       else {
         // Streamed content is checked as it goes, across chunk borders; a forged boundary aborts the upload.
-        const seen: Uint8Array[] = [];
+        let tail: Uint8Array = Buffer.alloc(0);
         for await (const chunk of content) {
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          if (guard) guard(part, seen.length ? [seen[0]!, bytes] : [bytes]);
-          seen[0] = bytes.subarray(Math.max(0, bytes.length - boundary.length - 2));
+          if (guard) {
+            // The last delimiter-length bytes seen, however small the chunks: a match may span several.
+            const window = Buffer.concat([tail, bytes]);
+            guard(part, [window]);
+            tail = window.subarray(Math.max(0, window.length - boundary.length - 1));
+          }
           yield bytes;
         }
       }

@@ -142,6 +142,11 @@ export class SentRequest {
   // A true private field, so that `console.log(r.request)` shows the hop, not sessio's TLS bookkeeping.
   readonly #extra: SentRequestExtra;
 
+  /** The request target as sent: path and query (a `pathAsIs` path keeps its dot segments). */
+  get target(): string {
+    return this.url.slice(new URL(this.url).origin.length);
+  }
+
   /** What the body was: in-memory bodies are referenced (not copied), streams only described. */
   get body(): BodySnapshot | undefined {
     return this.#extra.body;

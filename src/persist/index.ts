@@ -11,5 +11,5 @@ export { OriginHeaders, isOriginBoundHeader } from './origin-headers.js';
 export { OriginAuth, type OriginCredentials } from './origin-auth.js';
 export { Autosave, autosaveOptions, type AutosaveOptions } from './autosave.js';
 export { SavedState, type PersistedParts } from './state.js';
-export { SESSION_FORMAT, SESSION_SCHEMA_VERSION, type SessionDocument, type LoginRecord, type LoginKind, type LoginRecordOptions, type TokenRecord } from './schema.js';
+export { SESSION_FORMAT, SESSION_SCHEMA_VERSION, type SessionDocument, LOGIN_KINDS, type LoginRecord, type LoginKind, type LoginRecordOptions, type TokenRecord } from './schema.js';
 export { writeFileAtomic, FILE_MODE, DIR_MODE } from './atomic.js';

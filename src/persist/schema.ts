@@ -49,7 +49,8 @@ export interface LoginRecordOptions {
   params?: Record<string, string>;
 }
 
-const LOGIN_KINDS: readonly LoginKind[] = ['form', 'jwt', 'client-credentials', 'password-grant'];
+/** Every {@link LoginKind}, in the order `sessio login --help` lists them. */
+export const LOGIN_KINDS: readonly LoginKind[] = ['form', 'jwt', 'client-credentials', 'password-grant'];
 const OPTION_STRINGS = ['usernameField', 'passwordField', 'tokenPath', 'tokenHeader', 'refreshTokenPath', 'refreshUrl', 'scheme', 'clientId', 'scope'] as const;
 
 /** Bearer tokens obtained by a token login, bound to the endpoint and origins that issued them. */

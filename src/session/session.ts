@@ -76,9 +76,10 @@ export class Session {
    */
   readonly originHeaders: OriginHeaders;
   /**
-   * Digest credentials bound to one origin each, used for requests to it when neither the request,
-   * the session's `auth` nor a `login` gives credentials: saved with the session, as the CLI's
-   * `-A digest -a` is.
+   * Digest credentials bound to one origin each, used for requests to it when neither the request
+   * (its `auth` or URL), the session's `auth` nor a `login` for that origin gives credentials. Saved
+   * with the session, in the owner-only file like `originHeaders`, whatever `includeCredentials`
+   * says (that option is about the login's secrets), as the CLI's `-A digest -a` is.
    * @example `s.originAuth.bind('https://api.example.com', { type: 'digest', username, password })`
    */
   readonly originAuth: OriginAuth;
@@ -296,9 +297,10 @@ export class Session {
     return req;
   }
 
-  /** Saved Digest credentials for the origin: the fallback below a request's, the session's and a login's own. */
+  /** Saved Digest credentials for the origin: the fallback below URL credentials, a login's and the session's `auth`. */
   #savedAuth(target: URL): AuthScheme | undefined {
-    return this.#login === undefined ? this.#saved.originAuth.for(target) : undefined;
+    if (target.username || target.password || this.#login?.covers(target)) return undefined;
+    return this.#saved.originAuth.for(target);
   }
 
   get(url: string | URL, options?: RequestOptions): Promise<Response> {

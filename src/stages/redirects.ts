@@ -1,6 +1,7 @@
 import { RedirectError, TooManyRedirectsError } from '../core/errors.js';
 import { isSecretHeader, isSensitive, redactUrl } from '../core/redact.js';
 import type { RequestHeaders } from '../core/headers.js';
+import { RAW_PATH } from '../core/path-as-is.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { Hop, Response } from '../core/response.js';
 import type { Stage } from '../core/pipeline.js';
@@ -64,6 +65,9 @@ function nextHop(req: PreparedRequest, res: Response, location: string): Prepare
     }
     body = body.replay();
   }
+  // A written path (pathAsIs) is for the URL given only: a server that tidies it and redirects to the
+  // tidy URL must get that one, not the same written path again.
+  req.context.delete(RAW_PATH);
   return req.nextHop({ method, url, headers: nextHeaders(req, url, dropBody), body });
 }
 

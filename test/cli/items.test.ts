@@ -80,6 +80,8 @@ describe('command line', () => {
     expect(parseCommand(['login', 'e.org/login'])).toMatchObject({ kind: 'login', login: 'form', url: 'e.org/login' });
     expect(parseCommand(['login', 'jwt', 'e.org/token'])).toMatchObject({ kind: 'login', login: 'jwt', url: 'e.org/token' });
     expect(() => parseCommand(['login'])).toThrow(/needs the URL/);
+    expect(parseCommand(['login', 'example.com/login?next=/'])).toMatchObject({ kind: 'login', login: 'form', url: 'example.com/login?next=/' });
+    expect(parseCommand(['login', 'e.org/x', 'a=1'])).toMatchObject({ kind: 'request', method: 'LOGIN', url: 'e.org/x' });
     expect(() => parseCommand(['login', 'jwt'])).toThrow(/needs the URL/);
   });
 });

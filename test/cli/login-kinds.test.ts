@@ -176,6 +176,7 @@ describe('sessio login usage', () => {
     [['login', 'password-grant', 'e.org/token', '--client-id', 'a'], /needs --user NAME/],
     [['login', 'client-credentials', 'e.org/token', '--client-id', 'a', '--client-auth', 'jwt'], /--client-auth "jwt": use basic or post/],
     [['login', 'client-credentials', 'e.org/token', '--client-id', 'a', '--param', 'novalue'], /--param "novalue" is not NAME=VALUE/],
+    [['login', 'client-credentials', 'e.org/token', '--client-id', 'a', '--param', 'client_assertion=eyJ.x.y'], /--param client_assertion: a secret cannot be given as a --param/],
     [['login', 'jwt', 'e.org/token', '--user', 'a', '--origin', 'ftp://x'], /--origin "ftp:\/\/x" is not an http\(s\) URL/],
     [['login', 'password-grant', 'e.org/token', '--client-id', 'a', '--user', 'b', '--password-stdin', '--client-secret-stdin'], /cannot both read stdin/],
     [['login', 'jwt', 'e.org/token', '--user', 'a', '--session', 'redis://127.0.0.1:1/x'], /a jwt login cannot be kept in --session redis:\/\/ by the CLI/],

@@ -141,6 +141,13 @@ describe('request bodies', () => {
     const file = path.join(dir, 'forged.bin');
     await writeFile(file, Buffer.concat([Buffer.alloc(65_535, 'a'), Buffer.from('--xoxo'), Buffer.alloc(1000, 'b')]));
     await expect(post('xoxo', { f: { path: file } })).rejects.toThrow(/occurs in the content of a part/);
+    // Chunks shorter than the delimiter: the match spans three of them.
+    await expect(post('bound', { f: { stream: Readable.from([Buffer.from('x--b'), Buffer.from('ou'), Buffer.from('nd')]), filename: 's.bin' } })).rejects.toThrow(/occurs in the content/);
+    await expect(post('"a\\"b"', { a: '1' })).rejects.toThrow(/Invalid multipart boundary "a\\"b"/);
+    await expect(post('x; y="unterminated', { a: '1' })).rejects.toThrow(/Malformed Content-Type/);
+    // A quoted value of another parameter is not read as the boundary.
+    const quotedOther = await (await s.post('/', { headers: { 'content-type': 'multipart/mixed; x="; boundary=evil"; boundary=good' }, multipart: { a: '1' } })).json<Echo>();
+    expect(quotedOther.body).toMatch(/^--good\r\n/);
     const fine = await (await post('xoxo', { a: 'x--xox', b: '-xoxo' })).json<Echo>();
     expect(fine.body).toContain('name="a"\r\n\r\nx--xox\r\n--xoxo\r\n');
   });

@@ -8,6 +8,8 @@ let server: TestServer<http.Server>;
 beforeAll(async () => {
   server = await startHttpServer((req, res) => {
     if (req.url === '/a/../redirect') return void res.writeHead(302, { location: '/x/../y' }).end();
+    // A server that tidies paths (Go's ServeMux) redirects a written path to its tidy form.
+    if (req.url === '/a/../tidy') return void res.writeHead(301, { location: '/tidy' }).end();
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ target: req.url }));
   });
@@ -44,6 +46,18 @@ describe('pathAsIs', () => {
     const r = await s.get(`${server.url}/a/../redirect`, { pathAsIs: true });
     expect(r.history.map((h) => h.request.url)).toEqual([`${server.url}/a/../redirect`]);
     expect((await r.json<{ target: string }>()).target).toBe('/y');
+  });
+
+  it('sends a tidy redirect target as it is, instead of the written path again', async () => {
+    await using s = new Session();
+    const r = await s.get(`${server.url}/a/../tidy`, { pathAsIs: true });
+    expect(r.history.map((h) => h.request.url)).toEqual([`${server.url}/a/../tidy`]);
+    expect((await r.json<{ target: string }>()).target).toBe('/tidy');
+  });
+
+  it('reads a backslash as URL parsing does: it ends the host and separates segments', async () => {
+    await using s = new Session();
+    expect(await target(s, `${server.url}\\x/../y`)).toBe('/x/../y');
   });
 
   it('shows the written path in response.request and in its curl command', async () => {

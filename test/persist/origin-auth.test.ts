@@ -45,11 +45,18 @@ describe('Session#originAuth', () => {
     await using plain = new Session();
     plain.originAuth.bind(digest.url, { type: 'digest', username: 'alice', password: 'secret' });
     expect((await plain.get(`${digest.url}/x`, { auth: null })).status).toBe(401);
-    await using withLogin = new Session({ login: jwtLogin({ url: `${other.url}/token`, username: 'a', password: 'b', relogin: false }) });
-    withLogin.originAuth.bind(digest.url, { type: 'digest', username: 'alice', password: 'secret' });
-    const r = await withLogin.get(`${digest.url}/x`).catch((e: unknown) => e);
-    expect(digest.seen.at(-1)!.headers.authorization).toBeUndefined();
-    expect(r).not.toMatchObject({ status: 200 });
+    // A login for the origin wins (here it fails, at the other server, before anything reaches this one).
+    await using covered = new Session({ login: jwtLogin({ url: `${other.url}/token`, username: 'a', password: 'b', origins: [digest.url], relogin: false }) });
+    covered.originAuth.bind(digest.url, { type: 'digest', username: 'alice', password: 'secret' });
+    const before = digest.seen.length;
+    await expect(covered.get(`${digest.url}/x`)).rejects.toThrow(/Login failed/);
+    expect(digest.seen.length).toBe(before);
+    // A login for another origin leaves this one's saved credentials in use.
+    await using elsewhere = new Session({ login: jwtLogin({ url: `${other.url}/token`, username: 'a', password: 'b', relogin: false }) });
+    elsewhere.originAuth.bind(digest.url, { type: 'digest', username: 'alice', password: 'secret' });
+    expect((await elsewhere.get(`${digest.url}/x`)).status).toBe(200);
+    // Credentials in the URL win too.
+    expect((await plain.get(`${digest.url.replace('//', '//bob:wrong@')}/x`)).status).toBe(401);
   });
 
   it('skips saved entries of another shape or for a non-http origin', async () => {
