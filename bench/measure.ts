@@ -24,10 +24,13 @@ export const gc = runInNewContext('gc') as () => void;
 
 /**
  * Runs `op` up to `count` times with `inFlight` operations outstanding, stopping early once `maxMs`
- * has passed. The first failure stops the run and is thrown.
+ * has passed. The first failure stops the run and is thrown. `collect` (default true) runs a full GC
+ * first, for benches that measure several clients in one process; a client alone in its process
+ * (bench/client-worker.ts) passes false, since a forced full GC makes the next few hundred
+ * operations of every client 2–3× dearer (bench/perf-notes.md), which is not what it costs in use.
  */
-export async function measure(op: () => Promise<void>, count: number, inFlight: number, maxMs: number): Promise<Sample> {
-  gc();
+export async function measure(op: () => Promise<void>, count: number, inFlight: number, maxMs: number, collect = true): Promise<Sample> {
+  if (collect) gc();
   let started = 0;
   let completed = 0;
   let failure: unknown;
