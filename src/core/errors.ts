@@ -267,13 +267,15 @@ export class SessionFileError extends SessioError {
 
 /**
  * A login was refused or could not be completed: wrong credentials, a refused token request, a login
- * page without a form. `reason` is what the server said (never the credentials); `status` its status.
+ * page without a form; or (`accessDenied`) a logged-in request refused for a reason a new login
+ * cannot mend, such as a token without the scope asked for (RFC 6750 `insufficient_scope`). `reason`
+ * is what the server said (never the credentials); `status` its status.
  */
 export class AuthenticationError extends SessioError {
   readonly reason: string;
   readonly status?: number;
-  constructor(reason: string, options: { method?: string; url?: string | URL; status?: number; cause?: unknown } = {}) {
-    super(`Login failed: ${reason}${where(options.method, options.url)}`, { code: 'ERR_AUTHENTICATION', ...options });
+  constructor(reason: string, options: { method?: string; url?: string | URL; status?: number; cause?: unknown; accessDenied?: boolean } = {}) {
+    super(`${options.accessDenied ? 'Access denied' : 'Login failed'}: ${reason}${where(options.method, options.url)}`, { code: options.accessDenied ? 'ERR_ACCESS_DENIED' : 'ERR_AUTHENTICATION', ...options });
     this.reason = reason;
     if (options.status !== undefined) this.status = options.status;
   }

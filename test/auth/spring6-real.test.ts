@@ -174,7 +174,8 @@ describe.skipIf(springSkipReason !== undefined)('real Spring chain, Spring 6 beh
     expect((await s.get('/api/jwt/me')).status).toBe(200);
     const err = await s.get('/api/jwt/admin').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
-    expect((err as Error).message).toContain('the scope admin');
+    expect((err as Error).message).toMatch(/^Access denied: the access token lacks the scope admin/);
+    expect((err as AuthenticationError).code).toBe('ERR_ACCESS_DENIED');
 
     const plain = new Session({ baseUrl: server.url, throwHttpErrors: true });
     sessions.push(plain);

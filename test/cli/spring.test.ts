@@ -58,7 +58,7 @@ describe.skipIf(springSkipReason !== undefined)('against Spring Security (sessio
     expect(JSON.parse(pgMe.out)).toMatchObject({ user: 'alice' });
     // Without the admin scope, Spring's resource server answers 403 insufficient_scope: said as such, not as an expiry.
     const admin = await runCli(['--session', 'spring-pg', '--check-status', `${spring.url}/api/jwt/admin`], { env: env() });
-    expect(admin.stderr).toMatch(/^sessio: error: Login failed: the access token lacks the scope admin/);
+    expect(admin.stderr).toMatch(/^sessio: error: Access denied: the access token lacks the scope admin/);
     expect(admin.code).toBe(1);
   });
 

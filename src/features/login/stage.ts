@@ -80,7 +80,7 @@ async function refuseInsufficientScope(res: Response, req: PreparedRequest): Pro
   if (e?.error !== 'insufficient_scope') return;
   await res.cancel();
   const what = e.scope ? `the scope ${e.scope}` : 'a scope it does not have';
-  throw new AuthenticationError(`the access token lacks ${what}${e.description ? ` (${e.description})` : ''}`, { method: req.method, url: req.url, status: res.status });
+  throw new AuthenticationError(`the access token lacks ${what}${e.description ? ` (${e.description})` : ''}`, { method: req.method, url: req.url, status: res.status, accessDenied: true });
 }
 
 /** The same response with only the Set-Cookie fields `keep` accepts. */
