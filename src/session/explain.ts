@@ -14,7 +14,7 @@ export interface RequestExplanation {
   url: string;
   /** Every stored cookie of that host's site: sent or not, and why not. */
   cookies: CookieExplanation[];
-  /** The session's `auth`: whether it is sent to this URL, and why not. */
+  /** The session's `auth` (or Digest credentials saved for the origin): whether it is sent to this URL, and why not. */
   auth?: { sent: boolean; reason?: string };
   /** The CSRF token the session holds for this origin (sent on unsafe methods only). */
   csrf?: { header: string; source: 'cookie' | 'html' | 'json'; stale: boolean } | { header: undefined; reason: string };

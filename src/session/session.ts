@@ -377,7 +377,7 @@ export class Session {
    */
   explain(url: string | URL): RequestExplanation {
     const target = resolveUrl(url, this.config.baseUrl);
-    return explainRequest(target, { cookies: this.cookies, headers: this.headers, bound: this.#saved.originHeaders.for(target), auth: this.#auth, csrf: this.#csrf });
+    return explainRequest(target, { cookies: this.cookies, headers: this.headers, bound: this.#saved.originHeaders.for(target), auth: this.#auth ?? this.#savedAuth(target), csrf: this.#csrf });
   }
 
   /** Starts recording traffic for {@link Session.har} (entries recorded so far are kept). */

@@ -34,6 +34,10 @@ describe('Session#originAuth', () => {
       await s.save(file);
     }
     expect(other.seen.every((r) => r.headers.authorization === undefined)).toBe(true);
+    await using shown = new Session();
+    shown.originAuth.bind(digest.url, { type: 'digest', username: 'alice', password: 'secret' });
+    expect(shown.explain(`${digest.url}/x`).auth).toEqual({ sent: true });
+    expect(shown.explain(`${other.url}/x`).auth).toBeUndefined();
     expect(JSON.parse(await readFile(file, 'utf8')).state.originAuth).toEqual({ [digest.url]: { type: 'digest', username: 'alice', password: 'secret' } });
     await using loaded = await Session.load(file);
     expect((await loaded.get(`${digest.url}/x`)).status).toBe(200);
