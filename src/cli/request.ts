@@ -242,7 +242,6 @@ function letters(spec: string, flag: string): Set<Part> {
   return parts;
 }
 
-/** Credentials from -a/-A: Basic and Bearer as an Authorization header (saved per origin), Digest as a scheme. */
 /** -a/-A: Basic and Bearer as an Authorization header, Digest as the library's scheme (returned, to be saved). */
 async function applyAuth(v: Values, options: RequestOptions, target: URL, io: Io): Promise<OriginCredentials | undefined> {
   const type = (v['auth-type'] ?? 'basic').toLowerCase();
