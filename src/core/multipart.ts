@@ -153,7 +153,7 @@ export function encodeMultipart(init: MultipartInit, chosen?: string): Multipart
   parts.forEach((p, i) => {
     if (length === undefined || p.size === undefined) length = undefined;
     else length += Buffer.byteLength(opening(i) + p.head) + p.size;
-    if (guard && p.bytes) guard(p, [p.bytes]); // in memory: refused before anything is sent
+    if (guard && p.bytes) guard(p, p.bytes); // in memory: refused before anything is sent
   });
   async function* generate(): AsyncGenerator<Uint8Array> {
     for (const [i, part] of parts.entries()) {
@@ -162,15 +162,10 @@ export function encodeMultipart(init: MultipartInit, chosen?: string): Multipart
       if (content instanceof Uint8Array) yield content;
       else {
         // Streamed content is checked as it goes, across chunk borders; a forged boundary aborts the upload.
-        let tail: Uint8Array = Buffer.alloc(0);
+        let carry: Uint8Array | undefined;
         for await (const chunk of content) {
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          if (guard) {
-            // The last delimiter-length bytes seen, however small the chunks: a match may span several.
-            const window = Buffer.concat([tail, bytes]);
-            guard(part, [window]);
-            tail = window.subarray(Math.max(0, window.length - boundary.length - 1));
-          }
+          if (guard) carry = guard(part, bytes, carry);
           yield bytes;
         }
       }
@@ -185,12 +180,22 @@ export function encodeMultipart(init: MultipartInit, chosen?: string): Multipart
   };
 }
 
-/** Throws when `--boundary` occurs in the content (the end of the previous chunk and this one). */
-function boundaryGuard(boundary: string): (part: Part, chunks: Uint8Array[]) => void {
+/**
+ * A check that `--boundary` does not occur in a part's content. Given the `carry` it returned for the
+ * part's previous chunk (its last delimiter-length bytes, however small the chunks were), it also finds
+ * a match that spans chunks, without copying the chunks themselves.
+ */
+function boundaryGuard(boundary: string): (part: Part, bytes: Uint8Array, carry?: Uint8Array) => Uint8Array {
   const delimiter = Buffer.from(`--${boundary}`);
-  return (part, chunks) => {
-    if (Buffer.concat(chunks).includes(delimiter)) {
+  const keep = delimiter.length - 1;
+  return (part, bytes, carry) => {
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const seam = carry ? Buffer.concat([carry, chunk.subarray(0, keep)]) : chunk.subarray(0, 0);
+    if (chunk.includes(delimiter) || seam.includes(delimiter)) {
       throw new RequestError(`The multipart boundary ${JSON.stringify(boundary)} occurs in the content of a part (${part.head.split(CRLF)[0]}): choose another, or leave the boundary to sessio`);
     }
+    // A chunk shorter than the delimiter leaves part of the previous carry in the next one.
+    const end = chunk.length >= keep ? chunk : Buffer.concat([carry ?? chunk.subarray(0, 0), chunk]);
+    return end.subarray(Math.max(0, end.length - keep));
   };
 }
