@@ -3,6 +3,7 @@
 // computed per challenge, so it cannot be saved as a header.
 import type { AuthScheme } from '../auth/scheme.js';
 import { digestAuth } from '../auth/digest.js';
+import { savedOrigin } from './origin-headers.js';
 
 /** Credentials saved for one origin. */
 export interface OriginCredentials {
@@ -46,12 +47,8 @@ export class OriginAuth {
     for (const [origin, c] of Object.entries(value as Record<string, unknown>)) {
       const v = c as Partial<OriginCredentials> | null;
       if (typeof v !== 'object' || v === null || v.type !== 'digest' || typeof v.username !== 'string' || typeof v.password !== 'string') continue;
-      try {
-        if (!/^https?:$/.test(new URL(origin).protocol)) continue;
-        this.bind(origin, { type: 'digest', username: v.username, password: v.password });
-      } catch {
-        // not an origin
-      }
+      const key = savedOrigin(origin);
+      if (key !== undefined) this.bind(key, { type: 'digest', username: v.username, password: v.password });
     }
   }
 }

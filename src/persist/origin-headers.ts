@@ -68,19 +68,23 @@ export function boundNames(value: unknown): string[] {
   return [...names];
 }
 
+/** The origin of a key in a saved value, when it is an http(s) origin; undefined for anything else. */
+export function savedOrigin(key: string): string | undefined {
+  try {
+    const u = new URL(key);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A saved `originHeaders` value, validated: an origin that is not an http(s) origin is skipped. */
 function parseBound(value: unknown): Record<string, RequestHeaders> {
   const out: Record<string, RequestHeaders> = {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
   for (const [origin, headers] of Object.entries(value as Record<string, unknown>)) {
-    let key: string;
-    try {
-      const u = new URL(origin);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') continue;
-      key = u.origin;
-    } catch {
-      continue;
-    }
+    const key = savedOrigin(origin);
+    if (key === undefined) continue;
     if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) continue;
     const clean = Object.create(null) as RequestHeaders;
     for (const [name, v] of Object.entries(headers as Record<string, unknown>)) {
